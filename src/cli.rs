@@ -1,0 +1,318 @@
+//! The command line: argument parsing, running a command, and turning its outcome into
+//! an exit code. Messages for people go to stderr; results go to stdout.
+
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+
+use crate::cache::{Cache, CacheError, CacheStats};
+use crate::exit::Exit;
+use crate::format::{self, ClassifiedRecord, Format};
+use crate::import::{ImportError, import_document};
+
+const ABOUT: &str = "Check health and beauty marketing claims against PubMed.";
+
+const LONG_ABOUT: &str = "\
+Check health and beauty marketing claims against PubMed.
+
+claimaudit keeps PubMed records in a cache directory (one JSON file per record, meant
+to be committed) and classifies each as evidence: its design (RCT, meta-analysis, case
+report, animal, in vitro, narrative review...), population, evidence level 1-5 and
+flags such as retracted or erratum.";
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success, nothing denied
+  1  unexpected error (a bug, or the disk/filesystem failed)
+  2  at least one deny-level finding
+  3  invalid input or usage (bad argument, a file that is not PubMed XML)
+  4  something could not be verified (e.g. a PMID that is not in the cache)";
+
+#[derive(Debug, Parser)]
+#[command(name = "claimaudit", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXIT_CODES)]
+struct Cli {
+    /// Directory of the record cache.
+    #[arg(long, global = true, env = "CLAIMAUDIT_CACHE_DIR", default_value = "cache", value_name = "DIR")]
+    cache_dir: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print cached records with their evidence classification.
+    #[command(after_help = "Example:\n  claimaudit show 33458899 'PMID: 31844417' --format json")]
+    Show(ShowArgs),
+    /// Manage the record cache.
+    Cache {
+        #[command(subcommand)]
+        command: CacheCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+struct ShowArgs {
+    /// PMIDs to show, as "33458899" or "PMID: 33458899".
+    #[arg(required = true, value_name = "PMID")]
+    pmids: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+enum CacheCommand {
+    /// Load PubMed efetch XML files into the cache ("-" reads standard input).
+    ///
+    /// Each file is read completely before anything is written: a file that is not
+    /// PubMed XML (HTML, an NCBI error, truncated or invalid XML) is rejected with the
+    /// reason and leaves the cache as it was. Records identical to the cached ones are
+    /// left untouched.
+    #[command(after_help = "Example:\n  claimaudit cache import efetch-answer.xml\n  curl ... | claimaudit cache import -")]
+    Import {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Count the cached records, their size on disk and the oldest and newest fetch time.
+    Stats {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+/// Runs the command line and returns the exit code; never panics on bad input.
+pub fn main() -> Exit {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() {
+                Exit::InvalidInput
+            } else {
+                Exit::Clean // --help and --version
+            };
+        }
+    };
+    match run(cli) {
+        Ok(exit) => exit,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            Exit::Unexpected
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<Exit> {
+    let cache = Cache::new(&cli.cache_dir);
+    match cli.command {
+        Command::Show(args) => show(&cache, &args),
+        Command::Cache {
+            command: CacheCommand::Import { files },
+        } => import(&cache, &files),
+        Command::Cache {
+            command: CacheCommand::Stats { format },
+        } => stats(&cache, format),
+    }
+}
+
+/// Accepts "33458899", "PMID: 33458899", "pmid:33458899".
+fn parse_pmid_argument(argument: &str) -> Option<String> {
+    let trimmed = argument.trim();
+    let without_label = if trimmed.len() >= 4 && trimmed[..4].eq_ignore_ascii_case("pmid") {
+        trimmed[4..].trim_start_matches([':', ' '])
+    } else {
+        trimmed
+    };
+    crate::cache::validate_pmid(without_label)
+        .ok()
+        .map(|()| without_label.to_owned())
+}
+
+fn show(cache: &Cache, args: &ShowArgs) -> Result<Exit> {
+    let mut pmids = Vec::new();
+    let mut invalid = false;
+    for argument in &args.pmids {
+        match parse_pmid_argument(argument) {
+            Some(pmid) => pmids.push(pmid),
+            None => {
+                eprintln!(
+                    "error: \"{argument}\" is not a PMID; give the number, e.g. 33458899 or \"PMID: 33458899\""
+                );
+                invalid = true;
+            }
+        }
+    }
+    if invalid {
+        return Ok(Exit::InvalidInput);
+    }
+
+    let mut found = Vec::new();
+    let mut exit = Exit::Clean;
+    for pmid in &pmids {
+        match cache.get(pmid) {
+            Ok(Some(entry)) => found.push(ClassifiedRecord::new(entry.record)),
+            Ok(None) => {
+                eprintln!(
+                    "error: PMID {pmid} is not in the cache at {}; import its efetch XML with \
+                     `claimaudit cache import FILE`",
+                    cache.root().display()
+                );
+                exit = Exit::NotChecked;
+            }
+            Err(error @ CacheError::Corrupt { .. }) => {
+                eprintln!("error: {error}");
+                exit = Exit::NotChecked;
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    let text = match args.format {
+        Format::Table if found.is_empty() => String::new(),
+        Format::Table => format::table::render(&found),
+        Format::Json => format::json::render(&found),
+    };
+    write_stdout(&text)?;
+    Ok(exit)
+}
+
+fn import(cache: &Cache, files: &[PathBuf]) -> Result<Exit> {
+    let now = SystemTime::now();
+    let mut exit = Exit::Clean;
+    let mut total = crate::import::ImportSummary::default();
+    for file in files {
+        let name = file.display().to_string();
+        let bytes = match read_input(file) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                eprintln!("error: cannot read {name}: {error}");
+                exit = Exit::InvalidInput;
+                continue;
+            }
+        };
+        match import_document(cache, &name, &bytes, now) {
+            Ok(summary) => {
+                eprintln!(
+                    "imported {name}: {} records ({} added, {} updated, {} unchanged)",
+                    summary.records, summary.added, summary.updated, summary.unchanged
+                );
+                total.records += summary.records;
+                total.added += summary.added;
+                total.updated += summary.updated;
+                total.unchanged += summary.unchanged;
+            }
+            Err(error @ (ImportError::NotPubmed { .. } | ImportError::InvalidPmid { .. })) => {
+                eprintln!("error: rejected {error}; nothing from this file was cached");
+                exit = Exit::InvalidInput;
+            }
+            Err(ImportError::Cache(error)) => return Err(error.into()),
+        }
+    }
+    write_stdout(&format!(
+        "{} records from {} file(s): {} added, {} updated, {} unchanged (cache: {})\n",
+        total.records,
+        files.len(),
+        total.added,
+        total.updated,
+        total.unchanged,
+        cache.root().display()
+    ))?;
+    Ok(exit)
+}
+
+fn read_input(file: &PathBuf) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    if file.as_os_str() == "-" {
+        io::stdin().lock().read_to_end(&mut bytes)?;
+    } else {
+        bytes = std::fs::read(file)?;
+    }
+    Ok(bytes)
+}
+
+fn stats(cache: &Cache, format: Format) -> Result<Exit> {
+    let stats = cache.stats()?;
+    let text = match format {
+        Format::Json => {
+            let mut json = serde_json::to_string_pretty(&stats)?;
+            json.push('\n');
+            json
+        }
+        Format::Table => stats_table(&stats),
+    };
+    write_stdout(&text)?;
+    if stats.corrupt > 0 {
+        eprintln!(
+            "warning: {} cache entries are corrupt; `claimaudit show` names them, delete and re-import them",
+            stats.corrupt
+        );
+    }
+    Ok(Exit::Clean)
+}
+
+fn stats_table(stats: &CacheStats) -> String {
+    let none = || "-".to_owned();
+    let rows = vec![
+        vec!["cache directory".into(), stats.directory.display().to_string()],
+        vec!["records".into(), stats.records.to_string()],
+        vec!["corrupt entries".into(), stats.corrupt.to_string()],
+        vec!["size on disk".into(), human_bytes(stats.bytes_on_disk)],
+        vec!["oldest fetch".into(), stats.oldest_fetch.clone().unwrap_or_else(none)],
+        vec!["newest fetch".into(), stats.newest_fetch.clone().unwrap_or_else(none)],
+    ];
+    format::table::aligned(&["CACHE", ""], &rows)
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {} ({bytes} bytes)", UNITS[unit])
+}
+
+/// Writes to stdout, treating a closed pipe (`| head`) as a normal end.
+fn write_stdout(text: &str) -> Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to standard output"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pmid_arguments_accept_the_common_spellings() {
+        assert_eq!(parse_pmid_argument("PMID: 33458899").as_deref(), Some("33458899"));
+        assert_eq!(parse_pmid_argument("pmid:1").as_deref(), Some("1"));
+        assert_eq!(parse_pmid_argument(" 42 ").as_deref(), Some("42"));
+        assert_eq!(parse_pmid_argument("10.1000/xyz"), None);
+        assert_eq!(parse_pmid_argument("PMID"), None);
+    }
+
+    #[test]
+    fn sizes_read_like_people_write_them() {
+        assert_eq!(human_bytes(10), "10 B");
+        assert_eq!(human_bytes(1536), "1.5 KiB (1536 bytes)");
+    }
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}
