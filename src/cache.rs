@@ -25,7 +25,9 @@ const RECORDS_DIR: &str = "pubmed";
 
 #[derive(Debug, Error)]
 pub enum CacheError {
-    #[error("cache entry {path} is corrupt: {reason}; delete it and import or fetch the record again")]
+    #[error(
+        "cache entry {path} is corrupt: {reason}; delete it and import or fetch the record again"
+    )]
     Corrupt { path: PathBuf, reason: String },
     #[error("cannot {action} {path}: {source}")]
     Io {
@@ -230,7 +232,10 @@ fn read_entry(
             entry.schema
         )));
     }
-    let file_pmid = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let file_pmid = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     let expected = expected_pmid.unwrap_or(file_pmid);
     if entry.pmid != expected || entry.record.pmid != expected {
         return Err(corrupt(format!(
@@ -292,9 +297,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path());
         let now = SystemTime::now();
-        assert_eq!(cache.put(&record("12", "a"), "import", now).unwrap(), PutOutcome::Added);
-        assert_eq!(cache.put(&record("12", "a"), "import", now).unwrap(), PutOutcome::Unchanged);
-        assert_eq!(cache.put(&record("12", "b"), "import", now).unwrap(), PutOutcome::Updated);
+        assert_eq!(
+            cache.put(&record("12", "a"), "import", now).unwrap(),
+            PutOutcome::Added
+        );
+        assert_eq!(
+            cache.put(&record("12", "a"), "import", now).unwrap(),
+            PutOutcome::Unchanged
+        );
+        assert_eq!(
+            cache.put(&record("12", "b"), "import", now).unwrap(),
+            PutOutcome::Updated
+        );
         assert_eq!(cache.get("12").unwrap().unwrap().record.title, "b");
         assert_eq!(cache.get("13").unwrap(), None);
     }
@@ -303,7 +317,9 @@ mod tests {
     fn a_damaged_or_misfiled_entry_is_corrupt_not_trusted() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path());
-        cache.put(&record("12", "a"), "import", SystemTime::now()).unwrap();
+        cache
+            .put(&record("12", "a"), "import", SystemTime::now())
+            .unwrap();
         let text = fs::read_to_string(cache.record_path("12")).unwrap();
         fs::write(cache.record_path("13"), &text).unwrap();
         assert!(matches!(cache.get("13"), Err(CacheError::Corrupt { .. })));

@@ -35,7 +35,13 @@ Exit codes:
 #[command(name = "claimaudit", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXIT_CODES)]
 struct Cli {
     /// Directory of the record cache.
-    #[arg(long, global = true, env = "CLAIMAUDIT_CACHE_DIR", default_value = "cache", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "CLAIMAUDIT_CACHE_DIR",
+        default_value = "cache",
+        value_name = "DIR"
+    )]
     cache_dir: PathBuf,
 
     #[command(subcommand)]
@@ -73,7 +79,9 @@ enum CacheCommand {
     /// PubMed XML (HTML, an NCBI error, truncated or invalid XML) is rejected with the
     /// reason and leaves the cache as it was. Records identical to the cached ones are
     /// left untouched.
-    #[command(after_help = "Example:\n  claimaudit cache import efetch-answer.xml\n  curl ... | claimaudit cache import -")]
+    #[command(
+        after_help = "Example:\n  claimaudit cache import efetch-answer.xml\n  curl ... | claimaudit cache import -"
+    )]
     Import {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
@@ -258,12 +266,21 @@ fn stats(cache: &Cache, format: Format) -> Result<Exit> {
 fn stats_table(stats: &CacheStats) -> String {
     let none = || "-".to_owned();
     let rows = vec![
-        vec!["cache directory".into(), stats.directory.display().to_string()],
+        vec![
+            "cache directory".into(),
+            stats.directory.display().to_string(),
+        ],
         vec!["records".into(), stats.records.to_string()],
         vec!["corrupt entries".into(), stats.corrupt.to_string()],
         vec!["size on disk".into(), human_bytes(stats.bytes_on_disk)],
-        vec!["oldest fetch".into(), stats.oldest_fetch.clone().unwrap_or_else(none)],
-        vec!["newest fetch".into(), stats.newest_fetch.clone().unwrap_or_else(none)],
+        vec![
+            "oldest fetch".into(),
+            stats.oldest_fetch.clone().unwrap_or_else(none),
+        ],
+        vec![
+            "newest fetch".into(),
+            stats.newest_fetch.clone().unwrap_or_else(none),
+        ],
     ];
     format::table::aligned(&["CACHE", ""], &rows)
 }
@@ -297,7 +314,10 @@ mod tests {
 
     #[test]
     fn pmid_arguments_accept_the_common_spellings() {
-        assert_eq!(parse_pmid_argument("PMID: 33458899").as_deref(), Some("33458899"));
+        assert_eq!(
+            parse_pmid_argument("PMID: 33458899").as_deref(),
+            Some("33458899")
+        );
         assert_eq!(parse_pmid_argument("pmid:1").as_deref(), Some("1"));
         assert_eq!(parse_pmid_argument(" 42 ").as_deref(), Some("42"));
         assert_eq!(parse_pmid_argument("10.1000/xyz"), None);

@@ -314,8 +314,7 @@ pub fn flags(record: &Record) -> Vec<Flag> {
     if record.has_publication_type("Retracted Publication") || linked("RetractionIn") {
         flags.push(Flag::Retracted);
     }
-    if linked("ExpressionOfConcernIn") || record.has_publication_type("Expression of Concern")
-    {
+    if linked("ExpressionOfConcernIn") || record.has_publication_type("Expression of Concern") {
         flags.push(Flag::ExpressionOfConcern);
     }
     if linked("ErratumIn") || record.has_publication_type("Published Erratum") {
@@ -353,8 +352,7 @@ fn design_from_publication_types(
         let comparative = HUMAN_ONLY_COMPARATIVE_TYPES
             .iter()
             .any(|name| record.has_publication_type(name));
-        (comparative && mesh_population == Some(Population::Human))
-            .then_some(Design::Observational)
+        (comparative && mesh_population == Some(Population::Human)).then_some(Design::Observational)
     })
 }
 
@@ -554,7 +552,10 @@ fn design_from_text(text: &str) -> Option<Design> {
     } else if has_word(text, &["systematic review"]) {
         Some(Design::SystematicReview)
     } else if has_word(text, &["randomized", "randomised"])
-        && has_word(text, &["trial", "controlled", "placebo", "placebo-controlled"])
+        && has_word(
+            text,
+            &["trial", "controlled", "placebo", "placebo-controlled"],
+        )
     {
         Some(Design::Rct)
     } else if has_word(
@@ -573,7 +574,12 @@ fn design_from_text(text: &str) -> Option<Design> {
         Some(Design::ClinicalTrial)
     } else if has_word(
         text,
-        &["case report", "we report a case", "we present a case", "we describe a case"],
+        &[
+            "case report",
+            "we report a case",
+            "we present a case",
+            "we describe a case",
+        ],
     ) {
         Some(Design::CaseReport)
     } else if has_word(
@@ -594,6 +600,10 @@ fn design_from_text(text: &str) -> Option<Design> {
 }
 
 fn population_from_words(text: &str) -> Population {
+    // "In vitro fertilization" is a treatment of patients, not a cell study.
+    let text = &text
+        .replace("in vitro fertilization", "ivf")
+        .replace("in vitro fertilisation", "ivf");
     if has_word(
         text,
         &[
@@ -616,7 +626,13 @@ fn population_from_words(text: &str) -> Population {
         Population::Animal
     } else if has_word(
         text,
-        &["in vitro", "cell line", "cell lines", "cultured", "cell culture"],
+        &[
+            "in vitro",
+            "cell line",
+            "cell lines",
+            "cultured",
+            "cell culture",
+        ],
     ) {
         Population::InVitro
     } else if has_word(

@@ -23,7 +23,9 @@ pub enum ImportError {
         source_name: String,
         error: ParseError,
     },
-    #[error("{source_name}: record with PMID \"{pmid}\" cannot be stored: a PMID is a positive whole number")]
+    #[error(
+        "{source_name}: record with PMID \"{pmid}\" cannot be stored: a PMID is a positive whole number"
+    )]
     InvalidPmid { source_name: String, pmid: String },
     #[error(transparent)]
     Cache(#[from] CacheError),

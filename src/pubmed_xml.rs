@@ -115,7 +115,9 @@ impl<'a> ArticleReader<'a> {
                     };
                 }
                 Ok(Event::DocType(d))
-                    if d.trim_start().get(..4).is_some_and(|n| n.eq_ignore_ascii_case("html")) =>
+                    if d.trim_start()
+                        .get(..4)
+                        .is_some_and(|n| n.eq_ignore_ascii_case("html")) =>
                 {
                     return Err(ParseError::Html {
                         line: self.line_of(start),
@@ -340,7 +342,10 @@ impl<'a> ArticleReader<'a> {
                 Field::ELocationDoi
             }
             ("ArticleId", "ArticleIdList")
-                if matches!(grandparent, "PubmedData" | "PubmedBookData" | "BookDocument") =>
+                if matches!(
+                    grandparent,
+                    "PubmedData" | "PubmedBookData" | "BookDocument"
+                ) =>
             {
                 match attribute(element, "IdType").as_deref() {
                     Some("doi") => Field::ArticleIdDoi,
@@ -681,16 +686,56 @@ const OTHER_ELEMENT: &str = "*";
 /// element path can outlive each event without copying names.
 fn known_element(name: &str) -> &'static str {
     const KNOWN: &[&str] = &[
-        "PubmedArticle", "PubmedBookArticle", "MedlineCitation", "BookDocument", "PMID",
-        "Article", "ArticleTitle", "VernacularTitle", "Abstract", "AbstractText",
-        "AuthorList", "Author", "LastName", "ForeName", "Initials", "Suffix",
-        "CollectiveName", "Journal", "JournalIssue", "Title", "ISOAbbreviation", "Volume",
-        "Issue", "PubDate", "Year", "MedlineDate", "ArticleDate", "Book", "BookTitle",
-        "Pagination", "MedlinePgn", "StartPage", "EndPage", "ELocationID", "PubmedData",
-        "PubmedBookData", "ArticleIdList", "ArticleId", "PublicationTypeList",
-        "PublicationType", "MeshHeadingList", "MeshHeading", "DescriptorName",
-        "QualifierName", "KeywordList", "Keyword", "Language", "CommentsCorrectionsList",
-        "CommentsCorrections", "RefSource",
+        "PubmedArticle",
+        "PubmedBookArticle",
+        "MedlineCitation",
+        "BookDocument",
+        "PMID",
+        "Article",
+        "ArticleTitle",
+        "VernacularTitle",
+        "Abstract",
+        "AbstractText",
+        "AuthorList",
+        "Author",
+        "LastName",
+        "ForeName",
+        "Initials",
+        "Suffix",
+        "CollectiveName",
+        "Journal",
+        "JournalIssue",
+        "Title",
+        "ISOAbbreviation",
+        "Volume",
+        "Issue",
+        "PubDate",
+        "Year",
+        "MedlineDate",
+        "ArticleDate",
+        "Book",
+        "BookTitle",
+        "Pagination",
+        "MedlinePgn",
+        "StartPage",
+        "EndPage",
+        "ELocationID",
+        "PubmedData",
+        "PubmedBookData",
+        "ArticleIdList",
+        "ArticleId",
+        "PublicationTypeList",
+        "PublicationType",
+        "MeshHeadingList",
+        "MeshHeading",
+        "DescriptorName",
+        "QualifierName",
+        "KeywordList",
+        "Keyword",
+        "Language",
+        "CommentsCorrectionsList",
+        "CommentsCorrections",
+        "RefSource",
     ];
     KNOWN
         .iter()
@@ -793,7 +838,10 @@ fn line_column(input: &[u8], offset: usize) -> (usize, usize) {
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line, column)
 }
 
@@ -824,7 +872,10 @@ mod tests {
             "Ca<sup>2+</sup> &amp; &#x3bc;-XRF\n   signals &foo;</ArticleTitle></Article>",
             "</MedlineCitation></PubmedArticle></PubmedArticleSet>"
         ));
-        assert_eq!(record.title, "Effect of Tp53 on Ca2+ & \u{3bc}-XRF signals &foo;");
+        assert_eq!(
+            record.title,
+            "Effect of Tp53 on Ca2+ & \u{3bc}-XRF signals &foo;"
+        );
         assert_eq!(record.citation_status.as_deref(), Some("MEDLINE"));
     }
 
@@ -854,7 +905,9 @@ mod tests {
             Err(ParseError::NotPubmed { .. })
         ));
         assert!(matches!(
-            parse_article_set(b"<PubmedArticleSet><PubmedArticle></PubmedArticle></PubmedArticleSet>"),
+            parse_article_set(
+                b"<PubmedArticleSet><PubmedArticle></PubmedArticle></PubmedArticleSet>"
+            ),
             Err(ParseError::MissingPmid { .. })
         ));
     }
@@ -863,7 +916,9 @@ mod tests {
     fn an_empty_article_set_is_valid_and_holds_no_records() {
         assert_eq!(parse_article_set(b"<PubmedArticleSet/>"), Ok(vec![]));
         assert_eq!(
-            parse_article_set(b"<?xml version=\"1.0\"?>\n<PubmedArticleSet>\n</PubmedArticleSet>\n"),
+            parse_article_set(
+                b"<?xml version=\"1.0\"?>\n<PubmedArticleSet>\n</PubmedArticleSet>\n"
+            ),
             Ok(vec![])
         );
     }

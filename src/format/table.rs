@@ -18,7 +18,15 @@ const NOTICE_LINKS: &[&str] = &[
 
 pub fn render(records: &[ClassifiedRecord]) -> String {
     let header = [
-        "PMID", "YEAR", "DESIGN", "LEVEL", "POPULATION", "CONFIDENCE", "FLAGS", "JOURNAL", "TITLE",
+        "PMID",
+        "YEAR",
+        "DESIGN",
+        "LEVEL",
+        "POPULATION",
+        "CONFIDENCE",
+        "FLAGS",
+        "JOURNAL",
+        "TITLE",
     ];
     let rows: Vec<Vec<String>> = records
         .iter()
@@ -35,10 +43,21 @@ pub fn render(records: &[ClassifiedRecord]) -> String {
                 format!(
                     "{} ({})",
                     e.confidence.as_str(),
-                    e.basis.iter().map(|b| b.as_str()).collect::<Vec<_>>().join("+")
+                    e.basis
+                        .iter()
+                        .map(|b| b.as_str())
+                        .collect::<Vec<_>>()
+                        .join("+")
                 ),
-                if flags.is_empty() { "-".into() } else { flags.join(",") },
-                r.iso_abbrev.clone().or_else(|| r.journal.clone()).unwrap_or_else(|| "-".into()),
+                if flags.is_empty() {
+                    "-".into()
+                } else {
+                    flags.join(",")
+                },
+                r.iso_abbrev
+                    .clone()
+                    .or_else(|| r.journal.clone())
+                    .unwrap_or_else(|| "-".into()),
                 truncate(&r.title, TITLE_WIDTH),
             ]
         })
@@ -52,8 +71,16 @@ pub fn render(records: &[ClassifiedRecord]) -> String {
                 .iter()
                 .filter(|link| NOTICE_LINKS.contains(&link.ref_type.as_str()))
                 .map(move |link| {
-                    let target = link.pmid.as_deref().map(|p| format!(" PMID {p}")).unwrap_or_default();
-                    let source = link.ref_source.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
+                    let target = link
+                        .pmid
+                        .as_deref()
+                        .map(|p| format!(" PMID {p}"))
+                        .unwrap_or_default();
+                    let source = link
+                        .ref_source
+                        .as_deref()
+                        .map(|s| format!(" ({s})"))
+                        .unwrap_or_default();
                     format!("  {}: {}{target}{source}", item.record.pmid, link.ref_type)
                 })
         })
@@ -127,7 +154,10 @@ mod tests {
 
     #[test]
     fn columns_align_on_display_width() {
-        let text = aligned(&["A", "B"], &[vec!["歯".into(), "x".into()], vec!["ab".into(), "y".into()]]);
+        let text = aligned(
+            &["A", "B"],
+            &[vec!["歯".into(), "x".into()], vec!["ab".into(), "y".into()]],
+        );
         assert_eq!(text, "A   B\n歯  x\nab  y\n");
     }
 }

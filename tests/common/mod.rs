@@ -1,0 +1,101 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// `../shared/fixtures/eutils`: real NCBI answers, read at test time and never copied
+/// into the repository. `None` (with the reason printed) when the folder is absent, so
+/// the calling test can return early.
+pub fn eutils_fixtures() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/eutils");
+    if dir.join("INDEX.tsv").is_file() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIPPED: {} is missing; these tests need the real NCBI responses in ../shared",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// Returns early from a test when the shared fixtures are not there.
+#[macro_export]
+macro_rules! require_fixtures {
+    () => {
+        match common::eutils_fixtures() {
+            Some(dir) => dir,
+            None => return,
+        }
+    };
+}
+
+/// Every efetch XML file in the shared fixtures, sorted.
+pub fn efetch_files(fixtures: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for dir in std::fs::read_dir(fixtures.join("efetch")).unwrap() {
+        let dir = dir.unwrap().path();
+        for file in std::fs::read_dir(&dir).unwrap() {
+            let file = file.unwrap().path();
+            if file.extension().is_some_and(|e| e == "xml") {
+                files.push(file);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// One row of INDEX.tsv.
+#[derive(Debug, Clone)]
+pub struct IndexRow {
+    pub pmid: String,
+    pub file: String,
+    pub year: String,
+    pub journal_iso: String,
+    pub first_author: String,
+    pub publication_types: Vec<String>,
+    pub humans: bool,
+    pub animals: bool,
+    pub has_abstract: bool,
+    pub doi: String,
+}
+
+pub fn index(fixtures: &Path) -> Vec<IndexRow> {
+    let text = std::fs::read_to_string(fixtures.join("INDEX.tsv")).unwrap();
+    text.lines()
+        .skip(1)
+        .filter(|line| !line.is_empty())
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            assert_eq!(f.len(), 10, "INDEX.tsv row has 10 columns: {line}");
+            IndexRow {
+                pmid: f[0].into(),
+                file: f[1].into(),
+                year: f[2].into(),
+                journal_iso: f[3].into(),
+                first_author: f[4].into(),
+                publication_types: f[5]
+                    .split(';')
+                    .filter(|t| !t.is_empty())
+                    .map(String::from)
+                    .collect(),
+                humans: f[6] == "yes",
+                animals: f[7] == "yes",
+                has_abstract: f[8] == "yes",
+                doi: f[9].into(),
+            }
+        })
+        .collect()
+}
+
+/// The binary, with a cache directory and no inherited cache setting.
+pub fn claimaudit(cache_dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("claimaudit").unwrap();
+    cmd.env_remove("CLAIMAUDIT_CACHE_DIR")
+        .arg("--cache-dir")
+        .arg(cache_dir);
+    cmd
+}
