@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -13,7 +14,10 @@ pub fn eutils_fixtures() -> Option<PathBuf> {
     if dir.join("INDEX.tsv").is_file() {
         Some(dir)
     } else {
-        eprintln!(
+        // Written to the stderr handle rather than with eprintln!, which the test
+        // harness captures: the reason for a skip must be visible in CI logs.
+        let _ = writeln!(
+            std::io::stderr(),
             "SKIPPED: {} is missing; these tests need the real NCBI responses in ../shared",
             dir.display()
         );
