@@ -13,6 +13,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -71,6 +72,55 @@ pub struct CacheStats {
     pub newest_fetch: Option<String>,
 }
 
+/// Identifies the layout of a cached lookup (search, citation match, absence).
+pub const LOOKUP_SCHEMA: &str = "claimaudit/cache/lookup/v1";
+
+/// The kinds of lookup answers kept besides records, one folder each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LookupKind {
+    /// esearch: query term → matching PMIDs.
+    Esearch,
+    /// ECitMatch: journal/year/volume/page → PMID.
+    Ecitmatch,
+    /// efetch said PubMed has no record with this PMID.
+    Absent,
+}
+
+impl LookupKind {
+    pub const ALL: [LookupKind; 3] = [
+        LookupKind::Esearch,
+        LookupKind::Ecitmatch,
+        LookupKind::Absent,
+    ];
+
+    pub fn dir(self) -> &'static str {
+        match self {
+            LookupKind::Esearch => "esearch",
+            LookupKind::Ecitmatch => "ecitmatch",
+            LookupKind::Absent => "absent",
+        }
+    }
+}
+
+/// One cached lookup: the query as asked, when, and NCBI's answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LookupEntry<Q, A> {
+    pub schema: String,
+    pub kind: String,
+    pub query: Q,
+    pub fetched_at: String,
+    pub answer: A,
+}
+
+/// What `cache verify` found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    pub records: usize,
+    pub lookups: usize,
+    /// One message per invalid entry, naming the file and the fix.
+    pub problems: Vec<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Cache {
     root: PathBuf,
@@ -121,16 +171,22 @@ impl Cache {
         read_entry(&path, &bytes, Some(pmid)).map(Some)
     }
 
-    /// Stores `record`, replacing any older version atomically.
+    /// Stores `record`, replacing any older version atomically. An identical cached
+    /// record is left untouched unless `reverified` is set (a fresh fetch from NCBI,
+    /// whose time then records when the record was last checked).
     pub fn put(
         &self,
         record: &Record,
         source: &str,
         fetched_at: SystemTime,
+        reverified: bool,
     ) -> Result<PutOutcome, CacheError> {
         validate_pmid(&record.pmid)?;
         let outcome = match self.get(&record.pmid) {
-            Ok(Some(existing)) if existing.record == *record => return Ok(PutOutcome::Unchanged),
+            Ok(Some(existing)) if existing.record == *record && !reverified => {
+                return Ok(PutOutcome::Unchanged);
+            }
+            Ok(Some(existing)) if existing.record == *record => PutOutcome::Unchanged,
             Ok(Some(_)) => PutOutcome::Updated,
             Ok(None) => PutOutcome::Added,
             // A corrupt entry is replaced by the good record.
@@ -152,35 +208,99 @@ impl Cache {
 
     /// Paths of every record file, sorted by PMID for stable output.
     pub fn entry_paths(&self) -> Result<Vec<PathBuf>, CacheError> {
-        let dir = self.records_dir();
-        let listing = match fs::read_dir(&dir) {
-            Ok(listing) => listing,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        json_files(&self.records_dir())
+    }
+
+    fn lookup_path(&self, kind: LookupKind, query_json: &str) -> PathBuf {
+        self.root
+            .join(kind.dir())
+            .join(format!("{}.json", fnv1a_hex(query_json)))
+    }
+
+    /// A cached lookup answer for `query` with its fetch time; `None` when absent.
+    pub fn get_lookup<Q, A>(
+        &self,
+        kind: LookupKind,
+        query: &Q,
+    ) -> Result<Option<(A, SystemTime)>, CacheError>
+    where
+        Q: Serialize + DeserializeOwned + PartialEq,
+        A: DeserializeOwned,
+    {
+        let query_json = canonical_json(query);
+        let path = self.lookup_path(kind, &query_json);
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(source) => {
                 return Err(CacheError::Io {
-                    action: "list",
-                    path: dir,
+                    action: "read",
+                    path,
                     source,
                 });
             }
         };
-        let mut paths = Vec::new();
-        for entry in listing {
-            let entry = entry.map_err(|source| CacheError::Io {
-                action: "list",
-                path: dir.clone(),
-                source,
-            })?;
-            let path = entry.path();
-            if path.extension().is_some_and(|ext| ext == "json") {
-                paths.push(path);
+        let entry: LookupEntry<Q, A> = read_lookup(&path, &bytes, kind)?;
+        // Another query with the same hash: a miss, not a corrupt file.
+        if entry.query != *query {
+            return Ok(None);
+        }
+        let fetched = parse_time(&path, &entry.fetched_at)?;
+        Ok(Some((entry.answer, fetched)))
+    }
+
+    /// Stores a lookup answer (only ever a real answer: failures are never cached).
+    pub fn put_lookup<Q: Serialize, A: Serialize>(
+        &self,
+        kind: LookupKind,
+        query: &Q,
+        answer: &A,
+        fetched_at: SystemTime,
+    ) -> Result<(), CacheError> {
+        let query_json = canonical_json(query);
+        let entry = LookupEntry {
+            schema: LOOKUP_SCHEMA.to_owned(),
+            kind: kind.dir().to_owned(),
+            query,
+            fetched_at: humantime::format_rfc3339_seconds(fetched_at).to_string(),
+            answer,
+        };
+        let mut json = serde_json::to_string_pretty(&entry).expect("answers always serialize");
+        json.push('\n');
+        write_atomically(&self.lookup_path(kind, &query_json), json.as_bytes())
+    }
+
+    /// Reads back every entry; lists the ones that are not valid.
+    pub fn verify(&self) -> Result<VerifyReport, CacheError> {
+        let mut report = VerifyReport::default();
+        for path in self.entry_paths()? {
+            match read_entry(&path, &read_file(&path)?, None) {
+                Ok(_) => report.records += 1,
+                Err(e) => report.problems.push(e.to_string()),
             }
         }
-        paths.sort_by_key(|p| {
-            let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-            (stem.parse::<u64>().unwrap_or(u64::MAX), stem.to_owned())
-        });
-        Ok(paths)
+        for kind in LookupKind::ALL {
+            for path in json_files(&self.root.join(kind.dir()))? {
+                let bytes = read_file(&path)?;
+                let checked =
+                    read_lookup::<serde_json::Value, serde_json::Value>(&path, &bytes, kind)
+                        .and_then(|entry| {
+                            let query_json = canonical_json(&entry.query);
+                            if self.lookup_path(kind, &query_json) != path {
+                                return Err(CacheError::Corrupt {
+                                    path: path.clone(),
+                                    reason: "its query does not match its file name".into(),
+                                });
+                            }
+                            parse_time(&path, &entry.fetched_at)
+                        });
+                match checked {
+                    Ok(_) => report.lookups += 1,
+                    Err(e) => report.problems.push(e.to_string()),
+                }
+            }
+        }
+        Ok(report)
     }
 
     pub fn stats(&self) -> Result<CacheStats, CacheError> {
@@ -212,6 +332,95 @@ impl Cache {
         }
         Ok(stats)
     }
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, CacheError> {
+    fs::read(path).map_err(|source| CacheError::Io {
+        action: "read",
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn parse_time(path: &Path, text: &str) -> Result<SystemTime, CacheError> {
+    humantime::parse_rfc3339(text).map_err(|_| CacheError::Corrupt {
+        path: path.to_owned(),
+        reason: format!("fetched_at \"{text}\" is not an RFC 3339 time"),
+    })
+}
+
+fn read_lookup<Q: DeserializeOwned, A: DeserializeOwned>(
+    path: &Path,
+    bytes: &[u8],
+    kind: LookupKind,
+) -> Result<LookupEntry<Q, A>, CacheError> {
+    let corrupt = |reason: String| CacheError::Corrupt {
+        path: path.to_owned(),
+        reason,
+    };
+    let entry: LookupEntry<Q, A> =
+        serde_json::from_slice(bytes).map_err(|e| corrupt(format!("not a valid entry ({e})")))?;
+    if entry.schema != LOOKUP_SCHEMA || entry.kind != kind.dir() {
+        return Err(corrupt(format!(
+            "schema \"{}\" / kind \"{}\" (expected \"{LOOKUP_SCHEMA}\" / \"{}\")",
+            entry.schema,
+            entry.kind,
+            kind.dir()
+        )));
+    }
+    Ok(entry)
+}
+
+/// A query as JSON with object keys sorted, so its file name does not depend on
+/// field order.
+fn canonical_json<Q: Serialize>(query: &Q) -> String {
+    let value = serde_json::to_value(query).expect("queries always serialize");
+    serde_json::to_string(&value).expect("JSON values always serialize")
+}
+
+/// FNV-1a, 64 bits, as 16 hex digits: a stable file name for a query. The query itself
+/// is stored in the file and compared on reading, so a collision is only a miss.
+fn fnv1a_hex(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// `*.json` files of a directory (none when it does not exist), sorted by name with
+/// numeric names (PMIDs) in numeric order.
+fn json_files(dir: &Path) -> Result<Vec<PathBuf>, CacheError> {
+    let dir = dir.to_owned();
+    let listing = match fs::read_dir(&dir) {
+        Ok(listing) => listing,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(CacheError::Io {
+                action: "list",
+                path: dir,
+                source,
+            });
+        }
+    };
+    let mut paths = Vec::new();
+    for entry in listing {
+        let entry = entry.map_err(|source| CacheError::Io {
+            action: "list",
+            path: dir.clone(),
+            source,
+        })?;
+        let path = entry.path();
+        if path.extension().is_some_and(|ext| ext == "json") {
+            paths.push(path);
+        }
+    }
+    paths.sort_by_key(|p| {
+        let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        (stem.parse::<u64>().unwrap_or(u64::MAX), stem.to_owned())
+    });
+    Ok(paths)
 }
 
 /// Decodes and checks one cache file. `expected_pmid` is the PMID its name promises.
@@ -298,15 +507,15 @@ mod tests {
         let cache = Cache::new(dir.path());
         let now = SystemTime::now();
         assert_eq!(
-            cache.put(&record("12", "a"), "import", now).unwrap(),
+            cache.put(&record("12", "a"), "import", now, false).unwrap(),
             PutOutcome::Added
         );
         assert_eq!(
-            cache.put(&record("12", "a"), "import", now).unwrap(),
+            cache.put(&record("12", "a"), "import", now, false).unwrap(),
             PutOutcome::Unchanged
         );
         assert_eq!(
-            cache.put(&record("12", "b"), "import", now).unwrap(),
+            cache.put(&record("12", "b"), "import", now, false).unwrap(),
             PutOutcome::Updated
         );
         assert_eq!(cache.get("12").unwrap().unwrap().record.title, "b");
@@ -318,7 +527,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path());
         cache
-            .put(&record("12", "a"), "import", SystemTime::now())
+            .put(&record("12", "a"), "import", SystemTime::now(), false)
             .unwrap();
         let text = fs::read_to_string(cache.record_path("12")).unwrap();
         fs::write(cache.record_path("13"), &text).unwrap();

@@ -54,7 +54,7 @@ pub fn import_document(
         ..ImportSummary::default()
     };
     for record in &records {
-        match cache.put(record, "import", now)? {
+        match cache.put(record, "import", now, false)? {
             PutOutcome::Added => summary.added += 1,
             PutOutcome::Updated => summary.updated += 1,
             PutOutcome::Unchanged => summary.unchanged += 1,

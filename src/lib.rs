@@ -11,10 +11,14 @@
 //! 5. [`cli`] is the command line over all of it, with the [`exit`] codes.
 
 pub mod cache;
+pub mod citation;
 pub mod cli;
+pub mod eutils;
 pub mod evidence;
 pub mod exit;
 pub mod format;
 pub mod import;
+pub mod lookup;
 pub mod pubmed_xml;
 pub mod record;
+pub mod resolve;

@@ -8,6 +8,7 @@ use crate::evidence::{Evidence, Flag};
 use crate::record::{
     AbstractSection, Author, CommentCorrection, MeshHeading, PublicationType, RecordKind,
 };
+use crate::resolve::{Candidate, Resolution, Status};
 
 #[derive(Serialize)]
 pub struct RecordJson<'a> {
@@ -71,6 +72,46 @@ impl<'a> From<&'a ClassifiedRecord> for RecordJson<'a> {
 pub fn render(records: &[ClassifiedRecord]) -> String {
     let views: Vec<RecordJson> = records.iter().map(RecordJson::from).collect();
     let mut out = serde_json::to_string_pretty(&views).expect("records always serialize");
+    out.push('\n');
+    out
+}
+
+/// JSON for `resolve`: the outcome, what was asked, and the chosen record as `show`
+/// prints it.
+#[derive(Serialize)]
+pub struct ResolutionJson<'a> {
+    input: &'a str,
+    status: Status,
+    pmid: Option<&'a str>,
+    score: Option<f64>,
+    matched: &'a [&'static str],
+    warnings: &'a [String],
+    candidates: &'a [Candidate],
+    queries: &'a [String],
+    reason: Option<&'a str>,
+    record: Option<RecordJson<'a>>,
+}
+
+impl<'a> ResolutionJson<'a> {
+    pub fn new(resolution: &'a Resolution, record: Option<&'a ClassifiedRecord>) -> Self {
+        ResolutionJson {
+            input: &resolution.input,
+            status: resolution.status,
+            pmid: resolution.pmid.as_deref(),
+            score: resolution.score,
+            matched: &resolution.matched,
+            warnings: &resolution.warnings,
+            candidates: &resolution.candidates,
+            queries: &resolution.queries,
+            reason: resolution.reason.as_deref(),
+            record: record.map(RecordJson::from),
+        }
+    }
+}
+
+pub fn render_resolution(resolution: &Resolution, record: Option<&ClassifiedRecord>) -> String {
+    let mut out = serde_json::to_string_pretty(&ResolutionJson::new(resolution, record))
+        .expect("resolutions always serialize");
     out.push('\n');
     out
 }

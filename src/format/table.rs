@@ -4,6 +4,7 @@
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::ClassifiedRecord;
+use crate::resolve::Resolution;
 
 /// Titles are cut to this many terminal columns to keep rows on one line.
 const TITLE_WIDTH: usize = 72;
@@ -139,6 +140,81 @@ pub fn truncate(text: &str, max: usize) -> String {
     }
     out.push('…');
     out
+}
+
+/// The outcome of one `resolve`, as labelled lines.
+pub fn render_resolution(resolution: &Resolution, record: Option<&ClassifiedRecord>) -> String {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut row = |label: &str, value: String| rows.push(vec![label.to_owned(), value]);
+    row("citation", resolution.input.clone());
+    let mut status = resolution.status.as_str().to_owned();
+    if let Some(score) = resolution.score {
+        status.push_str(&format!(" (score {score:.2}"));
+        if !resolution.matched.is_empty() {
+            status.push_str(&format!("; agrees on {}", resolution.matched.join(", ")));
+        }
+        status.push(')');
+    }
+    row("status", status);
+    if let Some(reason) = &resolution.reason {
+        row("reason", reason.clone());
+    }
+    if let Some(item) = record {
+        let r = &item.record;
+        let e = &item.evidence;
+        row("pmid", r.pmid.clone());
+        row("title", r.title.clone());
+        let source = [
+            r.authors.first().map(|a| a.display_name()),
+            r.iso_abbrev.clone().or_else(|| r.journal.clone()),
+            r.year.map(|y| y.to_string()),
+            r.doi.as_ref().map(|d| format!("doi:{d}")),
+        ];
+        row(
+            "source",
+            source.into_iter().flatten().collect::<Vec<_>>().join(", "),
+        );
+        let flags: Vec<&str> = item.flags.iter().map(|f| f.as_str()).collect();
+        row(
+            "evidence",
+            format!(
+                "{}, level {}, population {}, confidence {}{}",
+                e.design.as_str(),
+                e.level.map_or_else(|| "none".into(), |l| l.to_string()),
+                e.population.as_str(),
+                e.confidence.as_str(),
+                if flags.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", flags.join(", "))
+                }
+            ),
+        );
+    }
+    for warning in &resolution.warnings {
+        row("warning", warning.clone());
+    }
+    if record.is_none() {
+        for c in &resolution.candidates {
+            row(
+                "candidate",
+                format!(
+                    "{}  {:.2}  {}  {}  {}",
+                    c.pmid,
+                    c.score,
+                    c.year.map_or_else(|| "-".into(), |y| y.to_string()),
+                    c.journal.as_deref().unwrap_or("-"),
+                    truncate(&c.title, TITLE_WIDTH)
+                ),
+            );
+        }
+    }
+    for query in &resolution.queries {
+        row("query", query.clone());
+    }
+    let lines = aligned(&["", ""], &rows);
+    // Drop the empty header line `aligned` writes.
+    lines.lines().skip(1).map(|l| format!("{l}\n")).collect()
 }
 
 #[cfg(test)]

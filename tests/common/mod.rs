@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod fake_eutils;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,8 @@
 //! The command line: argument parsing, running a command, and turning its outcome into
 //! an exit code. Messages for people go to stderr; results go to stdout.
 
+mod network;
+
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::time::SystemTime;
@@ -12,6 +14,9 @@ use crate::cache::{Cache, CacheError, CacheStats};
 use crate::exit::Exit;
 use crate::format::{self, ClassifiedRecord, Format};
 use crate::import::{ImportError, import_document};
+use crate::resolve::Status;
+
+use self::network::NetworkArgs;
 
 const ABOUT: &str = "Check health and beauty marketing claims against PubMed.";
 
@@ -27,9 +32,12 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success, nothing denied
   1  unexpected error (a bug, or the disk/filesystem failed)
-  2  at least one deny-level finding
+  2  at least one deny-level finding (resolve: ambiguous or not found)
   3  invalid input or usage (bad argument, a file that is not PubMed XML)
-  4  something could not be verified (e.g. a PMID that is not in the cache)";
+  4  something could not be verified (not cached, offline, NCBI unreachable)
+
+Environment: NCBI_EMAIL (contact address sent to NCBI), NCBI_API_KEY (raises the rate
+limit to 10/s; never printed or stored), CLAIMAUDIT_EUTILS_URL, CLAIMAUDIT_CACHE_DIR.";
 
 #[derive(Debug, Parser)]
 #[command(name = "claimaudit", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXIT_CODES)]
@@ -53,6 +61,20 @@ enum Command {
     /// Print cached records with their evidence classification.
     #[command(after_help = "Example:\n  claimaudit show 33458899 'PMID: 31844417' --format json")]
     Show(ShowArgs),
+    /// Find the PubMed record a citation refers to, and what kind of evidence it is.
+    ///
+    /// Accepts a PMID, DOI, PMCID, PubMed URL, or free text such as "An, Y., et al.,
+    /// 2021", "Wang, Y., et al., 2023. Stem Cells" or a full reference. Identifiers are
+    /// looked up directly; journal + volume + page go to ECitMatch; anything else is
+    /// searched by author, year, journal, title and --keywords, widening step by step.
+    /// The outcome is resolved, ambiguous (candidates ranked), not-found (queries
+    /// listed) or not-checked (offline or NCBI unreachable) — never a silent guess.
+    #[command(after_help = "Examples:
+  NCBI_EMAIL=you@example.org claimaudit resolve \"An, Y., et al., 2021\" --keywords \"exosome, skin\"
+  claimaudit resolve 10.1056/NEJMoa1210384 --offline --format json
+
+Exit codes: 0 resolved, 2 ambiguous or not found, 3 invalid usage, 4 not checked.")]
+    Resolve(ResolveArgs),
     /// Manage the record cache.
     Cache {
         #[command(subcommand)]
@@ -71,6 +93,24 @@ struct ShowArgs {
     format: Format,
 }
 
+#[derive(Debug, Args)]
+struct ResolveArgs {
+    /// The citation, as written in the copy.
+    citation: String,
+
+    /// English topic words of the claim, comma-separated, to narrow searches and check
+    /// the record is on topic.
+    #[arg(long, value_name = "WORDS")]
+    keywords: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+
+    #[command(flatten)]
+    network: NetworkArgs,
+}
+
 #[derive(Debug, Subcommand)]
 enum CacheCommand {
     /// Load PubMed efetch XML files into the cache ("-" reads standard input).
@@ -86,6 +126,9 @@ enum CacheCommand {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Read back every cache entry (records, searches, citation matches) and list the
+    /// invalid ones; exits 3 when any is found.
+    Verify,
     /// Count the cached records, their size on disk and the oldest and newest fetch time.
     Stats {
         /// Output format.
@@ -120,6 +163,10 @@ fn run(cli: Cli) -> Result<Exit> {
     let cache = Cache::new(&cli.cache_dir);
     match cli.command {
         Command::Show(args) => show(&cache, &args),
+        Command::Resolve(args) => resolve(&cache, &args),
+        Command::Cache {
+            command: CacheCommand::Verify,
+        } => verify(&cache),
         Command::Cache {
             command: CacheCommand::Import { files },
         } => import(&cache, &files),
@@ -233,6 +280,71 @@ fn import(cache: &Cache, files: &[PathBuf]) -> Result<Exit> {
     Ok(exit)
 }
 
+fn resolve(cache: &Cache, args: &ResolveArgs) -> Result<Exit> {
+    if args.citation.trim().is_empty() {
+        eprintln!(
+            "error: the citation is empty; give it as written, e.g. \"An, Y., et al., 2021\""
+        );
+        return Ok(Exit::InvalidInput);
+    }
+    let lookups = match args.network.lookups(cache) {
+        Ok(lookups) => lookups,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(Exit::InvalidInput);
+        }
+    };
+    let keywords: Vec<String> = args
+        .keywords
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(|k| k.trim().to_owned())
+        .filter(|k| !k.is_empty())
+        .collect();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let resolution = runtime.block_on(crate::resolve::resolve(&lookups, &args.citation, &keywords));
+    let record = resolution.record.clone().map(ClassifiedRecord::new);
+    let text = match args.format {
+        Format::Table => format::table::render_resolution(&resolution, record.as_ref()),
+        Format::Json => format::json::render_resolution(&resolution, record.as_ref()),
+    };
+    write_stdout(&text)?;
+    if let Some(reason) = &resolution.reason {
+        eprintln!(
+            "warning: could not check \"{}\": {reason}",
+            resolution.input
+        );
+    }
+    Ok(match resolution.status {
+        Status::Resolved => Exit::Clean,
+        Status::Ambiguous | Status::NotFound => Exit::Denied,
+        Status::NotChecked => Exit::NotChecked,
+    })
+}
+
+fn verify(cache: &Cache) -> Result<Exit> {
+    let report = cache.verify()?;
+    for problem in &report.problems {
+        eprintln!("error: {problem}");
+    }
+    write_stdout(&format!(
+        "{} records and {} lookups valid, {} invalid (cache: {})\n",
+        report.records,
+        report.lookups,
+        report.problems.len(),
+        cache.root().display()
+    ))?;
+    Ok(if report.problems.is_empty() {
+        Exit::Clean
+    } else {
+        Exit::InvalidInput
+    })
+}
+
 fn read_input(file: &PathBuf) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     if file.as_os_str() == "-" {
@@ -256,7 +368,7 @@ fn stats(cache: &Cache, format: Format) -> Result<Exit> {
     write_stdout(&text)?;
     if stats.corrupt > 0 {
         eprintln!(
-            "warning: {} cache entries are corrupt; `claimaudit show` names them, delete and re-import them",
+            "warning: {} cache entries are corrupt; `claimaudit cache verify` names them; delete them and import or fetch them again",
             stats.corrupt
         );
     }

@@ -1,0 +1,147 @@
+//! One request pace for every claimaudit process that shares a cache directory.
+//!
+//! NCBI counts requests per IP address, so two CI jobs or a shell loop of `resolve`
+//! calls must share one budget. The budget lives in a small file in the cache directory
+//! holding the earliest time the next request may start. A process takes the file lock,
+//! reserves the next free slot (at least one interval after the previous one), moves the
+//! mark forward and lets go, then sleeps until its slot. Requests are thus spaced evenly
+//! instead of bursting into NCBI's 429 answers.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The state file, under `<cache-dir>/.state/`; that folder carries its own
+/// `.gitignore` so the pacing state is never committed with the cache.
+const STATE_DIR: &str = ".state";
+const STATE_FILE: &str = "eutils-pace";
+
+#[derive(Debug, Clone)]
+pub struct RateLimiter {
+    path: PathBuf,
+    interval: Duration,
+}
+
+impl RateLimiter {
+    /// A limiter allowing `per_second` requests per second across all processes using
+    /// `cache_dir`.
+    pub fn new(cache_dir: &Path, per_second: f64) -> io::Result<Self> {
+        let dir = cache_dir.join(STATE_DIR);
+        fs::create_dir_all(&dir)?;
+        let ignore = dir.join(".gitignore");
+        if !ignore.exists() {
+            fs::write(
+                &ignore,
+                "# claimaudit's request pacing state: never commit it\n*\n",
+            )?;
+        }
+        Ok(RateLimiter {
+            path: dir.join(STATE_FILE),
+            interval: Duration::from_secs_f64(1.0 / per_second.max(0.01)),
+        })
+    }
+
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    /// Waits until this process may send its next request.
+    pub async fn acquire(&self) -> io::Result<()> {
+        let limiter = self.clone();
+        let wait = tokio::task::spawn_blocking(move || limiter.reserve_slot())
+            .await
+            .map_err(io::Error::other)??;
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+        Ok(())
+    }
+
+    /// Keeps every process from sending before `until` (after a 429, or when NCBI says
+    /// no requests remain in this second).
+    pub fn hold_off_until(&self, until: SystemTime) -> io::Result<()> {
+        self.update(|next| next.max(nanos(until)))?;
+        Ok(())
+    }
+
+    /// Reserves the next slot; returns how long to wait for it.
+    fn reserve_slot(&self) -> io::Result<Duration> {
+        let now = nanos(SystemTime::now());
+        let interval = self.interval.as_nanos();
+        let slot = self.update(|next| next.max(now) + interval)? - interval;
+        Ok(Duration::from_nanos(
+            u64::try_from(slot.saturating_sub(now)).unwrap_or(u64::MAX),
+        ))
+    }
+
+    /// Replaces the stored "next slot" under the file lock; returns the new value.
+    fn update(&self, change: impl FnOnce(u128) -> u128) -> io::Result<u128> {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&self.path)?;
+        file.lock()?;
+        let result = (|| {
+            let current = read_mark(&mut file)?;
+            let next = change(current);
+            file.seek(SeekFrom::Start(0))?;
+            file.set_len(0)?;
+            write!(file, "{next}")?;
+            Ok(next)
+        })();
+        let _ = file.unlock();
+        result
+    }
+}
+
+/// The stored mark; an empty or damaged file counts as "no request yet".
+fn read_mark(file: &mut File) -> io::Result<u128> {
+    let mut text = String::new();
+    file.seek(SeekFrom::Start(0))?;
+    file.read_to_string(&mut text)?;
+    Ok(text.trim().parse().unwrap_or(0))
+}
+
+fn nanos(time: SystemTime) -> u128 {
+    time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consecutive_slots_are_one_interval_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let limiter = RateLimiter::new(dir.path(), 4.0).unwrap();
+        let first = limiter.reserve_slot().unwrap();
+        let second = limiter.reserve_slot().unwrap();
+        let third = limiter.reserve_slot().unwrap();
+        assert!(first < Duration::from_millis(5));
+        assert!(second >= Duration::from_millis(240) && second <= Duration::from_millis(250));
+        assert!(third >= Duration::from_millis(490) && third <= Duration::from_millis(500));
+    }
+
+    #[test]
+    fn two_limiters_on_one_directory_share_the_pace() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = RateLimiter::new(dir.path(), 2.0).unwrap();
+        let b = RateLimiter::new(dir.path(), 2.0).unwrap();
+        a.reserve_slot().unwrap();
+        assert!(b.reserve_slot().unwrap() >= Duration::from_millis(490));
+    }
+
+    #[test]
+    fn hold_off_pushes_the_next_slot() {
+        let dir = tempfile::tempdir().unwrap();
+        let limiter = RateLimiter::new(dir.path(), 10.0).unwrap();
+        limiter
+            .hold_off_until(SystemTime::now() + Duration::from_secs(2))
+            .unwrap();
+        assert!(limiter.reserve_slot().unwrap() >= Duration::from_millis(1900));
+        assert!(dir.path().join(".state/.gitignore").is_file());
+    }
+}
