@@ -227,28 +227,57 @@ impl Lookups {
 
     /// An ECitMatch query, from memory, cache or NCBI.
     pub async fn citmatch(&self, query: &CitMatchQuery) -> Result<CitMatchAnswer, LookupError> {
+        let mut answers = self.citmatches(std::slice::from_ref(query)).await;
+        answers.remove(query).expect("every query gets an answer")
+    }
+
+    /// ECitMatch answers for many queries; the ones not known yet go to NCBI in one
+    /// request.
+    pub async fn citmatches(
+        &self,
+        queries: &[CitMatchQuery],
+    ) -> HashMap<CitMatchQuery, Result<CitMatchAnswer, LookupError>> {
         let mut memory = self.memory.lock().await;
-        if let Some(answer) = memory.citmatches.get(query) {
-            return answer.clone();
+        let mut to_ask: Vec<CitMatchQuery> = Vec::new();
+        for query in queries {
+            if memory.citmatches.contains_key(query) || to_ask.contains(query) {
+                continue;
+            }
+            match self.cached_lookup(LookupKind::Ecitmatch, query, &mut memory.warnings) {
+                Some(answer) => {
+                    memory.citmatches.insert(query.clone(), answer);
+                }
+                None => to_ask.push(query.clone()),
+            }
         }
-        let answer = match self.cached_lookup(LookupKind::Ecitmatch, query, &mut memory.warnings) {
-            Some(answer) => answer,
-            None => match self.client() {
-                Ok(client) => match client.ecitmatch(std::slice::from_ref(query)).await {
-                    Ok(mut answers) => {
-                        let answer = answers.remove(0);
-                        self.cache
-                            .put_lookup(LookupKind::Ecitmatch, query, &answer, SystemTime::now())
-                            .map(|()| answer)
-                            .map_err(LookupError::from)
-                    }
-                    Err(e) => Err(e.into()),
-                },
+        if !to_ask.is_empty() {
+            let asked = match self.client() {
+                Ok(client) => client.ecitmatch(&to_ask).await.map_err(LookupError::from),
                 Err(e) => Err(e),
-            },
-        };
-        memory.citmatches.insert(query.clone(), answer.clone());
-        answer
+            };
+            let now = SystemTime::now();
+            match asked {
+                Ok(answers) => {
+                    for (query, answer) in to_ask.into_iter().zip(answers) {
+                        let stored = self
+                            .cache
+                            .put_lookup(LookupKind::Ecitmatch, &query, &answer, now)
+                            .map(|()| answer)
+                            .map_err(LookupError::from);
+                        memory.citmatches.insert(query, stored);
+                    }
+                }
+                Err(error) => {
+                    for query in to_ask {
+                        memory.citmatches.insert(query, Err(error.clone()));
+                    }
+                }
+            }
+        }
+        queries
+            .iter()
+            .map(|q| (q.clone(), memory.citmatches[q].clone()))
+            .collect()
     }
 
     /// A fresh cached answer to a lookup, `None` when NCBI must be asked.

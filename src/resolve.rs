@@ -141,18 +141,16 @@ pub async fn resolve(lookups: &Lookups, text: &str, keywords: &[String]) -> Reso
             Err(error) => return resolution.not_checked(&error),
         }
     }
-    let mut candidates: Vec<String> = Vec::new();
-    for term in search_ladder(&citation, keywords) {
-        resolution.queries.push(format!("esearch {term}"));
-        match lookups.search(&term).await {
-            Ok(result) if !result.ids.is_empty() => {
-                candidates = result.ids;
-                break;
-            }
-            Ok(_) => {}
-            Err(error) => return resolution.not_checked(&error),
-        }
-    }
+    let candidates = match first_hits(
+        lookups,
+        search_ladder(&citation, keywords),
+        &mut resolution.queries,
+    )
+    .await
+    {
+        Ok(ids) => ids,
+        Err(error) => return resolution.not_checked(&error),
+    };
     let records = match fetch_all(lookups, &mut resolution, &candidates).await {
         Ok(records) => records,
         Err(error) => return resolution.not_checked(&error),
@@ -168,32 +166,19 @@ async fn resolve_identifier(
     keywords: &[String],
 ) -> Resolution {
     let citation = resolution.citation.clone();
-    let mut pmids = Vec::new();
-    if let Some(pmid) = &citation.pmid {
-        pmids.push(pmid.clone());
-    }
-    for (id, term) in [
-        (
-            citation.doi.as_deref(),
-            citation.doi.as_ref().map(|d| format!("\"{d}\"[aid]")),
-        ),
-        (
-            citation.pmcid.as_deref(),
-            citation.pmcid.as_ref().map(|p| format!("{p}[pmcid]")),
-        ),
-    ] {
-        let (Some(_), Some(term)) = (id, term) else {
-            continue;
-        };
-        if !pmids.is_empty() {
-            break; // a PMID was given: the other identifiers are checked on its record
-        }
-        resolution.queries.push(format!("esearch {term}"));
-        match lookups.search(&term).await {
-            Ok(result) => pmids.extend(result.ids),
+    let pmids = match &citation.pmid {
+        Some(pmid) => vec![pmid.clone()],
+        None => match first_hits(
+            lookups,
+            identifier_terms(&citation),
+            &mut resolution.queries,
+        )
+        .await
+        {
+            Ok(ids) => ids,
             Err(error) => return resolution.not_checked(&error),
-        }
-    }
+        },
+    };
     let records = match fetch_all(lookups, &mut resolution, &pmids).await {
         Ok(records) => records,
         Err(error) => return resolution.not_checked(&error),
@@ -253,6 +238,78 @@ async fn resolve_identifier(
     resolution.matched = matched;
     resolution.record = Some(record);
     resolution
+}
+
+/// esearch terms for a DOI or PMCID (a given PMID needs no search: the other
+/// identifiers are checked on its record).
+fn identifier_terms(citation: &Citation) -> Vec<String> {
+    if citation.pmid.is_some() {
+        return Vec::new();
+    }
+    let doi = citation.doi.as_ref().map(|d| format!("\"{d}\"[aid]"));
+    let pmcid = citation.pmcid.as_ref().map(|p| format!("{p}[pmcid]"));
+    doi.into_iter().chain(pmcid).collect()
+}
+
+/// Runs `terms` in order and returns the ids of the first that finds anything,
+/// noting every term sent in `queries`.
+async fn first_hits(
+    lookups: &Lookups,
+    terms: Vec<String>,
+    queries: &mut Vec<String>,
+) -> Result<Vec<String>, LookupError> {
+    for term in terms {
+        queries.push(format!("esearch {term}"));
+        let result = lookups.search(&term).await?;
+        if !result.ids.is_empty() {
+            return Ok(result.ids);
+        }
+    }
+    Ok(Vec::new())
+}
+
+/// Resolves many citations with as few requests as the answers allow: all given PMIDs
+/// in one efetch, all ECitMatch queries in one request, then the searches, then every
+/// candidate record in one more batched efetch. Each citation is then decided from
+/// what the run already knows.
+pub async fn resolve_many(lookups: &Lookups, items: &[(String, Vec<String>)]) -> Vec<Resolution> {
+    let citations: Vec<Citation> = items.iter().map(|(text, _)| parse_citation(text)).collect();
+    // Failures here are remembered by the lookups and reported per citation below.
+    let direct: Vec<String> = citations.iter().filter_map(|c| c.pmid.clone()).collect();
+    if !direct.is_empty() {
+        lookups.records(&direct).await;
+    }
+    let matchable: Vec<CitMatchQuery> = citations
+        .iter()
+        .filter(|c| !c.has_identifier())
+        .filter_map(citmatch_query)
+        .collect();
+    let matched = lookups.citmatches(&matchable).await;
+    let mut candidates = Vec::new();
+    let mut scratch = Vec::new();
+    for (citation, (_, keywords)) in citations.iter().zip(items) {
+        let terms = if citation.has_identifier() {
+            identifier_terms(citation)
+        } else if let Some(Ok(CitMatchAnswer::Pmid(pmid))) =
+            citmatch_query(citation).and_then(|q| matched.get(&q))
+        {
+            candidates.push(pmid.clone());
+            continue;
+        } else {
+            search_ladder(citation, keywords)
+        };
+        if let Ok(ids) = first_hits(lookups, terms, &mut scratch).await {
+            candidates.extend(ids);
+        }
+    }
+    if !candidates.is_empty() {
+        lookups.records(&candidates).await;
+    }
+    let mut resolutions = Vec::with_capacity(items.len());
+    for (text, keywords) in items {
+        resolutions.push(resolve(lookups, text, keywords).await);
+    }
+    resolutions
 }
 
 /// Fetches candidate records (one batched request at most); unknown PMIDs drop out.

@@ -112,3 +112,56 @@ async fn the_same_search_is_sent_once_per_run() {
     assert_eq!(b.unwrap().ids, vec!["23121403".to_owned()]);
     assert_eq!(server.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn many_citations_share_batched_requests() {
+    let Some(fixtures) = common::eutils_fixtures() else {
+        return;
+    };
+    let server = FakeEutils::start(&fixtures);
+    let cache = tempfile::tempdir().unwrap();
+    let client = EutilsClient::new(
+        ClientConfig {
+            requests_per_second: 10.0,
+            api_key: claimaudit::eutils::ApiKey::new("test-key"),
+            ..config(server.base_url())
+        },
+        cache.path(),
+    )
+    .unwrap();
+    let lookups = Lookups::new(Cache::new(cache.path()), Some(client), settings());
+    let items: Vec<(String, Vec<String>)> = [
+        "23121403",
+        "PMID: 993",
+        "31844417",
+        "10.1056/NEJMoa1210384",
+        "Brighton, T.A., et al., 2012. N Engl J Med",
+        "Zhu N, Zhang D, Wang W, et al. A Novel Coronavirus from Patients with Pneumonia in China, 2019. N Engl J Med. 2020;382(8):727-733.",
+    ]
+    .iter()
+    .map(|t| (t.to_string(), Vec::new()))
+    .collect();
+    let resolutions = claimaudit::resolve::resolve_many(&lookups, &items).await;
+    for (resolution, (text, _)) in resolutions.iter().zip(&items) {
+        assert_eq!(
+            resolution.status,
+            claimaudit::resolve::Status::Resolved,
+            "{text}"
+        );
+    }
+    assert_eq!(
+        server.requests_to("efetch").len(),
+        2,
+        "given PMIDs, then all candidates"
+    );
+    assert_eq!(
+        server.requests_to("ecitmatch").len(),
+        1,
+        "all citation matches in one request"
+    );
+    assert_eq!(
+        server.requests_to("esearch").len(),
+        2,
+        "the DOI and the author-year search"
+    );
+}

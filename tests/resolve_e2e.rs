@@ -633,3 +633,47 @@ fn a_missing_email_is_a_usage_error_unless_offline() {
         .stderr(predicate::str::contains("above NCBI's limit"));
     assert_eq!(server.requests().len(), 0);
 }
+
+#[test]
+fn an_identifier_with_a_different_author_and_year_is_flagged() {
+    let (server, _) = require_server!();
+    let cache = tempfile::tempdir().unwrap();
+    let out = resolve_json(
+        cache.path(),
+        &server,
+        &["Smith J, et al., 2019. PMID: 23121403"],
+        0,
+    );
+    assert_eq!(out["status"], "resolved");
+    assert_eq!(out["pmid"], "23121403");
+    let warnings = out["warnings"].to_string();
+    assert!(warnings.contains("author mismatch"), "{warnings}");
+    assert!(
+        warnings.contains("year mismatch: the citation says 2019, the record says 2012"),
+        "{warnings}"
+    );
+    assert!(out["score"].as_f64().unwrap() < 0.5);
+}
+
+#[test]
+fn refresh_and_max_age_ask_again() {
+    let (server, _) = require_server!();
+    let cache = tempfile::tempdir().unwrap();
+    let citation = "Brighton, T.A., et al., 2012. N Engl J Med";
+    resolve_json(cache.path(), &server, &[citation], 0);
+    assert_eq!(server.requests().len(), 2, "esearch + efetch");
+    resolve_json(cache.path(), &server, &[citation], 0);
+    assert_eq!(server.requests().len(), 2, "fresh cache: nothing sent");
+    // Searches older than --max-age are asked again; the record is still fresh.
+    resolve_json(cache.path(), &server, &[citation, "--max-age", "0s"], 0);
+    assert_eq!(server.requests_to("esearch").len(), 2);
+    assert_eq!(server.requests_to("efetch").len(), 1);
+    // --refresh asks again for everything, and the record's fetch time moves on.
+    resolve_json(cache.path(), &server, &[citation, "--refresh"], 0);
+    assert_eq!(server.requests_to("esearch").len(), 3);
+    assert_eq!(server.requests_to("efetch").len(), 2);
+    common::claimaudit(cache.path())
+        .args(["cache", "verify"])
+        .assert()
+        .success();
+}

@@ -1,0 +1,162 @@
+//! Requests sent to resolve N distinct citations, against a local E-utilities stand-in
+//! serving the real fixture records (nothing reaches NCBI).
+//!
+//! Reports, for a cold cache: requests sent by the batched resolver (`resolve_many`)
+//! against the minimum the citations need, the same for resolving one citation at a
+//! time, and the wall time against the rate-limit floor (requests ÷ rate). Then a warm
+//! run on the filled cache, which should send nothing.
+//!
+//! Run: `cargo bench --bench resolve_requests` (BENCH_CITATIONS=30, BENCH_RATE=3).
+
+#[path = "../tests/common/fake_eutils.rs"]
+mod fake_eutils;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use claimaudit::cache::Cache;
+use claimaudit::eutils::{ApiKey, ClientConfig, EutilsClient};
+use claimaudit::lookup::{LookupSettings, Lookups};
+use claimaudit::resolve::{Status, resolve, resolve_many};
+
+fn main() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/eutils");
+    if !fixtures.join("INDEX.tsv").is_file() {
+        eprintln!(
+            "SKIPPED: {} is missing; the benchmark needs the shared fixtures",
+            fixtures.display()
+        );
+        return;
+    }
+    let count: usize = env_number("BENCH_CITATIONS", 30.0) as usize;
+    let rate = env_number("BENCH_RATE", 3.0);
+    let server = fake_eutils::FakeEutils::start(&fixtures);
+    let (items, minimum) = citations(&fixtures, count);
+    println!(
+        "{} citations: a third PMIDs, a third DOIs, a third author-year-journal strings",
+        items.len()
+    );
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let batched_cache = tempfile::tempdir().unwrap();
+    let (requests, elapsed, resolved) = runtime.block_on(async {
+        let lookups = lookups(&server, batched_cache.path(), rate);
+        let start = Instant::now();
+        let outcomes = resolve_many(&lookups, &items).await;
+        (
+            lookups.requests_sent(),
+            start.elapsed(),
+            count_resolved(outcomes.iter().map(|r| r.status)),
+        )
+    });
+    let floor = Duration::from_secs_f64(requests as f64 / rate);
+    println!(
+        "batched, cold:   {requests:>4} requests (minimum {minimum}, ratio {:.2}), {resolved} resolved",
+        requests as f64 / minimum as f64
+    );
+    println!(
+        "                 wall {:.2} s vs rate floor {:.2} s at {rate}/s (ratio {:.2})",
+        elapsed.as_secs_f64(),
+        floor.as_secs_f64(),
+        elapsed.as_secs_f64() / floor.as_secs_f64().max(f64::EPSILON)
+    );
+    let warm = runtime.block_on(async {
+        let lookups = lookups(&server, batched_cache.path(), rate);
+        resolve_many(&lookups, &items).await;
+        lookups.requests_sent()
+    });
+    println!("batched, warm:   {warm:>4} requests");
+
+    let single_cache = tempfile::tempdir().unwrap();
+    let single = runtime.block_on(async {
+        let lookups = lookups(&server, single_cache.path(), rate);
+        for (text, keywords) in &items {
+            resolve(&lookups, text, keywords).await;
+        }
+        lookups.requests_sent()
+    });
+    println!(
+        "one at a time:   {single:>4} requests (ratio {:.2} to the minimum)",
+        single as f64 / minimum as f64
+    );
+}
+
+fn env_number(name: &str, default: f64) -> f64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn lookups(server: &fake_eutils::FakeEutils, cache: &Path, rate: f64) -> Lookups {
+    let config = ClientConfig {
+        base_url: server.base_url(),
+        tool: "claimaudit-bench".into(),
+        email: "bench@example.org".into(),
+        // A placeholder key only lifts the client's ceiling when BENCH_RATE > 3.
+        api_key: if rate > 3.0 {
+            ApiKey::new("bench-placeholder")
+        } else {
+            None
+        },
+        requests_per_second: rate,
+        timeout: Duration::from_secs(10),
+        max_retries: 2,
+        backoff: Duration::from_millis(50),
+    };
+    let client = EutilsClient::new(config, cache).unwrap();
+    let settings = LookupSettings {
+        offline: false,
+        refresh: false,
+        search_max_age: Duration::from_secs(86_400),
+        record_max_age: Duration::from_secs(86_400),
+    };
+    Lookups::new(Cache::new(cache), Some(client), settings)
+}
+
+fn count_resolved(statuses: impl Iterator<Item = Status>) -> usize {
+    statuses.filter(|s| *s == Status::Resolved).count()
+}
+
+/// Distinct citations from the fixture index, and the fewest requests that can answer
+/// them: one efetch for all PMIDs, one esearch per DOI and per free-text citation, and
+/// one efetch for every record those searches name.
+fn citations(fixtures: &Path, count: usize) -> (Vec<(String, Vec<String>)>, usize) {
+    let index = std::fs::read_to_string(fixtures.join("INDEX.tsv")).unwrap();
+    let rows: Vec<Vec<&str>> = index
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    let (mut pmids, mut dois, mut texts) = (Vec::new(), Vec::new(), Vec::new());
+    let per_kind = count.div_ceil(3);
+    for row in &rows {
+        let (pmid, year, journal, author, doi) = (row[0], row[2], row[3], row[4], row[9]);
+        if pmids.len() < per_kind {
+            pmids.push(format!("PMID: {pmid}"));
+        } else if dois.len() < per_kind && !doi.is_empty() {
+            dois.push(doi.to_owned());
+        } else if texts.len() < per_kind
+            && !author.is_empty()
+            && !journal.is_empty()
+            && !year.is_empty()
+        {
+            texts.push(format!("{author} et al., {year}. {journal}"));
+        }
+    }
+    let minimum = usize::from(!pmids.is_empty())
+        + dois.len()
+        + texts.len()
+        + usize::from(!(dois.is_empty() && texts.is_empty()));
+    let items = pmids
+        .into_iter()
+        .chain(dois)
+        .chain(texts)
+        .take(count)
+        .map(|text| (text, Vec::new()))
+        .collect();
+    (items, minimum)
+}
