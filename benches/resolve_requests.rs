@@ -45,7 +45,7 @@ fn main() {
     let (requests, elapsed, resolved) = runtime.block_on(async {
         let lookups = lookups(&server, batched_cache.path(), rate);
         let start = Instant::now();
-        let outcomes = resolve_many(&lookups, &items).await;
+        let outcomes = resolve_many(&lookups, &items, &indicatif::ProgressBar::hidden()).await;
         (
             lookups.requests_sent(),
             start.elapsed(),
@@ -65,7 +65,7 @@ fn main() {
     );
     let warm = runtime.block_on(async {
         let lookups = lookups(&server, batched_cache.path(), rate);
-        resolve_many(&lookups, &items).await;
+        resolve_many(&lookups, &items, &indicatif::ProgressBar::hidden()).await;
         lookups.requests_sent()
     });
     println!("batched, warm:   {warm:>4} requests");

@@ -12,6 +12,7 @@
 
 pub mod cache;
 pub mod citation;
+pub mod claims;
 pub mod cli;
 pub mod eutils;
 pub mod evidence;
@@ -19,6 +20,9 @@ pub mod exit;
 pub mod format;
 pub mod import;
 pub mod lookup;
+pub mod policy;
 pub mod pubmed_xml;
 pub mod record;
+pub mod report;
 pub mod resolve;
+pub mod verdict;

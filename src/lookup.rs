@@ -62,6 +62,9 @@ struct Memory {
     citmatches: HashMap<CitMatchQuery, Result<CitMatchAnswer, LookupError>>,
     /// Cache entries found corrupt this run (reported once, then refetched).
     warnings: Vec<String>,
+    /// Set once NCBI could not be reached at all (after retries): later questions fail
+    /// at once with the same reason instead of each waiting through its own retries.
+    unreachable: Option<LookupError>,
 }
 
 pub struct Lookups {
@@ -101,11 +104,28 @@ impl Lookups {
                 .is_ok_and(|age| age <= max_age)
     }
 
-    fn client(&self) -> Result<&EutilsClient, LookupError> {
+    fn client(&self, memory: &Memory) -> Result<&EutilsClient, LookupError> {
+        if let Some(error) = &memory.unreachable {
+            return Err(error.clone());
+        }
         match (&self.client, self.settings.offline) {
             (Some(client), false) => Ok(client),
             _ => Err(LookupError::Offline),
         }
+    }
+
+    /// Notes a failure that means NCBI is not reachable from here at all.
+    fn note_failure<T>(
+        memory: &mut Memory,
+        result: Result<T, EutilsError>,
+    ) -> Result<T, LookupError> {
+        result.map_err(|error| {
+            let error = LookupError::from(error);
+            if matches!(error, LookupError::Eutils(EutilsError::Unreachable { .. })) {
+                memory.unreachable = Some(error.clone());
+            }
+            error
+        })
     }
 
     /// Records for `pmids` (deduplicated), fetching the missing ones in batches.
@@ -124,8 +144,11 @@ impl Lookups {
             }
         }
         if !to_fetch.is_empty() {
-            let fetched = match self.client() {
-                Ok(client) => client.efetch(&to_fetch).await.map_err(LookupError::from),
+            let fetched = match self.client(&memory) {
+                Ok(client) => {
+                    let answer = client.efetch(&to_fetch).await;
+                    Self::note_failure(&mut memory, answer)
+                }
                 Err(e) => Err(e),
             };
             let now = SystemTime::now();
@@ -201,13 +224,14 @@ impl Lookups {
             return answer.clone();
         }
         let term_owned = term.to_owned();
-        let answer =
-            match self.cached_lookup(LookupKind::Esearch, &term_owned, &mut memory.warnings) {
-                Some(answer) => answer,
-                None => match self.client() {
-                    Ok(client) => match client.esearch(term, SEARCH_RETMAX).await {
-                        Ok(result) => self
-                            .cache
+        let cached = self.cached_lookup(LookupKind::Esearch, &term_owned, &mut memory.warnings);
+        let answer = match cached {
+            Some(answer) => answer,
+            None => match self.client(&memory) {
+                Ok(client) => {
+                    let answer = client.esearch(term, SEARCH_RETMAX).await;
+                    Self::note_failure(&mut memory, answer).and_then(|result| {
+                        self.cache
                             .put_lookup(
                                 LookupKind::Esearch,
                                 &term_owned,
@@ -215,12 +239,12 @@ impl Lookups {
                                 SystemTime::now(),
                             )
                             .map(|()| result)
-                            .map_err(LookupError::from),
-                        Err(e) => Err(e.into()),
-                    },
-                    Err(e) => Err(e),
-                },
-            };
+                            .map_err(LookupError::from)
+                    })
+                }
+                Err(e) => Err(e),
+            },
+        };
         memory.searches.insert(term_owned, answer.clone());
         answer
     }
@@ -251,8 +275,11 @@ impl Lookups {
             }
         }
         if !to_ask.is_empty() {
-            let asked = match self.client() {
-                Ok(client) => client.ecitmatch(&to_ask).await.map_err(LookupError::from),
+            let asked = match self.client(&memory) {
+                Ok(client) => {
+                    let answer = client.ecitmatch(&to_ask).await;
+                    Self::note_failure(&mut memory, answer)
+                }
                 Err(e) => Err(e),
             };
             let now = SystemTime::now();

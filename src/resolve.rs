@@ -272,7 +272,13 @@ async fn first_hits(
 /// in one efetch, all ECitMatch queries in one request, then the searches, then every
 /// candidate record in one more batched efetch. Each citation is then decided from
 /// what the run already knows.
-pub async fn resolve_many(lookups: &Lookups, items: &[(String, Vec<String>)]) -> Vec<Resolution> {
+///
+/// `progress` advances once per citation as its searches finish (the slow part).
+pub async fn resolve_many(
+    lookups: &Lookups,
+    items: &[(String, Vec<String>)],
+    progress: &indicatif::ProgressBar,
+) -> Vec<Resolution> {
     let citations: Vec<Citation> = items.iter().map(|(text, _)| parse_citation(text)).collect();
     // Failures here are remembered by the lookups and reported per citation below.
     let direct: Vec<String> = citations.iter().filter_map(|c| c.pmid.clone()).collect();
@@ -294,6 +300,7 @@ pub async fn resolve_many(lookups: &Lookups, items: &[(String, Vec<String>)]) ->
             citmatch_query(citation).and_then(|q| matched.get(&q))
         {
             candidates.push(pmid.clone());
+            progress.inc(1);
             continue;
         } else {
             search_ladder(citation, keywords)
@@ -301,6 +308,7 @@ pub async fn resolve_many(lookups: &Lookups, items: &[(String, Vec<String>)]) ->
         if let Ok(ids) = first_hits(lookups, terms, &mut scratch).await {
             candidates.extend(ids);
         }
+        progress.inc(1);
     }
     if !candidates.is_empty() {
         lookups.records(&candidates).await;

@@ -141,7 +141,9 @@ async fn many_citations_share_batched_requests() {
     .iter()
     .map(|t| (t.to_string(), Vec::new()))
     .collect();
-    let resolutions = claimaudit::resolve::resolve_many(&lookups, &items).await;
+    let resolutions =
+        claimaudit::resolve::resolve_many(&lookups, &items, &indicatif::ProgressBar::hidden())
+            .await;
     for (resolution, (text, _)) in resolutions.iter().zip(&items) {
         assert_eq!(
             resolution.status,

@@ -1,6 +1,7 @@
 //! The command line: argument parsing, running a command, and turning its outcome into
 //! an exit code. Messages for people go to stderr; results go to stdout.
 
+mod check;
 mod network;
 
 use std::io::{self, Read, Write};
@@ -39,6 +40,26 @@ Exit codes:
 Environment: NCBI_EMAIL (contact address sent to NCBI), NCBI_API_KEY (raises the rate
 limit to 10/s; never printed or stored), CLAIMAUDIT_EUTILS_URL, CLAIMAUDIT_CACHE_DIR.";
 
+/// `check --help` lists the finding codes with their default levels.
+static CHECK_HELP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let mut help = String::from("Finding codes (default level):\n");
+    for code in crate::policy::Code::ALL {
+        help.push_str(&format!(
+            "  {:<22} {:<5}  {}\n",
+            code.as_str(),
+            code.default_level().as_str(),
+            code.summary()
+        ));
+    }
+    help.push_str(
+        "\nLevels can be changed in the claims file (`policy: {code: level}`) and with\n\
+         --deny/--warn/--allow CODE (the command line wins).\n\n\
+         Exit codes: 0 nothing denied; 2 a deny-level finding; 3 invalid claims file or usage;\n\
+         4 nothing denied but some claims not checked; 1 unexpected error.",
+    );
+    help
+});
+
 #[derive(Debug, Parser)]
 #[command(name = "claimaudit", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXIT_CODES)]
 struct Cli {
@@ -58,6 +79,14 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Audit a claims file: resolve every citation, judge every claim, report.
+    ///
+    /// Verdicts: supported (a resolved source of the evidence the claim kind needs:
+    /// a human clinical study, level 1-3, for efficacy and safety), weak (sources
+    /// resolve but none is strong enough), unresolved (no citation resolves), uncited,
+    /// retracted (outranks supported), not-checked (offline or NCBI unreachable).
+    #[command(after_help = CHECK_HELP.as_str())]
+    Check(check::CheckArgs),
     /// Print cached records with their evidence classification.
     #[command(after_help = "Example:\n  claimaudit show 33458899 'PMID: 31844417' --format json")]
     Show(ShowArgs),
@@ -162,6 +191,7 @@ pub fn main() -> Exit {
 fn run(cli: Cli) -> Result<Exit> {
     let cache = Cache::new(&cli.cache_dir);
     match cli.command {
+        Command::Check(args) => check::run(&cache, &args),
         Command::Show(args) => show(&cache, &args),
         Command::Resolve(args) => resolve(&cache, &args),
         Command::Cache {
@@ -412,7 +442,7 @@ fn human_bytes(bytes: u64) -> String {
 }
 
 /// Writes to stdout, treating a closed pipe (`| head`) as a normal end.
-fn write_stdout(text: &str) -> Result<()> {
+pub(crate) fn write_stdout(text: &str) -> Result<()> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),

@@ -1,0 +1,103 @@
+//! The report as a table for a terminal: one row per claim, then what to fix.
+
+use super::{Formatter, Report};
+use crate::format::table::{aligned, truncate};
+use crate::policy::Level;
+
+pub struct TableFormatter;
+
+/// Claim wording is cut to this many columns in the table.
+const TEXT_WIDTH: usize = 36;
+
+impl Formatter for TableFormatter {
+    fn render(&self, report: &Report) -> String {
+        let rows: Vec<Vec<String>> = report
+            .claims
+            .iter()
+            .map(|claim| {
+                let best = claim.best_evidence.as_ref().map_or_else(
+                    || "-".to_owned(),
+                    |b| {
+                        format!(
+                            "{} L{} ({})",
+                            b.design.as_str(),
+                            b.level.map_or_else(|| "-".into(), |l| l.to_string()),
+                            b.pmid
+                        )
+                    },
+                );
+                let mut codes: Vec<String> = claim
+                    .all_findings()
+                    .filter(|f| f.level != Level::Allow)
+                    .map(|f| format!("{}:{}", f.level.as_str(), f.code))
+                    .collect();
+                codes.dedup();
+                vec![
+                    claim.id.clone(),
+                    claim.kind.as_str().to_owned(),
+                    claim.verdict.as_str().to_owned(),
+                    best,
+                    if codes.is_empty() {
+                        "-".into()
+                    } else {
+                        codes.join(" ")
+                    },
+                    truncate(&claim.text, TEXT_WIDTH),
+                ]
+            })
+            .collect();
+        let mut out = aligned(
+            &[
+                "CLAIM",
+                "KIND",
+                "VERDICT",
+                "BEST EVIDENCE",
+                "FINDINGS",
+                "TEXT",
+            ],
+            &rows,
+        );
+        let details: Vec<String> = report
+            .claims
+            .iter()
+            .flat_map(|claim| {
+                claim
+                    .all_findings()
+                    .filter(|f| f.level != Level::Allow)
+                    .map(move |f| {
+                        format!(
+                            "  {}:{}: {} [{}] {}: {}",
+                            report.claims_file,
+                            claim.line,
+                            f.level.as_str(),
+                            f.code,
+                            claim.id,
+                            f.message
+                        )
+                    })
+            })
+            .collect();
+        if !details.is_empty() {
+            out.push_str("\nFindings:\n");
+            for line in details {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
+        let verdicts: Vec<String> = report
+            .summary
+            .verdicts
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(v, n)| format!("{n} {v}"))
+            .collect();
+        out.push_str(&format!(
+            "\n{} claims: {}. Findings: {} deny, {} warn.\n",
+            report.summary.claims,
+            verdicts.join(", "),
+            report.summary.findings["deny"],
+            report.summary.findings["warn"],
+        ));
+        out
+    }
+}
