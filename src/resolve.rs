@@ -698,6 +698,17 @@ fn round(score: f64) -> f64 {
     (score * 1000.0).round() / 1000.0
 }
 
+/// Building blocks for other modules' unit tests.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+
+    /// A resolution of `input` with nothing found yet.
+    pub fn empty(input: &str) -> Resolution {
+        Resolution::new(parse_citation(input))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -183,13 +183,17 @@ pub fn judge(
             "some citations could not be checked; run again online or fill the cache".to_owned(),
         )
     } else if !usable.is_empty() {
-        findings.push(finding(
-            Code::NoHumanEvidence,
-            format!(
-                "a {} claim needs a human clinical study (level 1-3); the sources are only: {found}",
-                claim.kind.as_str()
-            ),
-        ));
+        // (For other kinds, the only way here is sources that are no evidence at all,
+        // which their citations' `not-evidence` findings already say.)
+        if claim.kind.needs_human_evidence() {
+            findings.push(finding(
+                Code::NoHumanEvidence,
+                format!(
+                    "a {} claim needs a human clinical study (level 1-3); the sources are only: {found}",
+                    claim.kind.as_str()
+                ),
+            ));
+        }
         (Verdict::Weak, format!("only {found}"))
     } else {
         (
@@ -374,4 +378,129 @@ fn describe_sources(sources: &[&(&CitationReport, &Evidence)]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claims::CitedSource;
+    use crate::record::{MeshHeading, PublicationType};
+
+    fn claim(kind: ClaimKind, citations: usize) -> Claim {
+        Claim {
+            id: "c".into(),
+            text: "t".into(),
+            kind,
+            keywords: Vec::new(),
+            citations: (0..citations)
+                .map(|i| CitedSource {
+                    text: format!("cite {i}"),
+                    line: 1,
+                    column: 1,
+                })
+                .collect(),
+            note: None,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    fn resolved(pmid: &str, types: &[&str], mesh: &[&str]) -> Resolution {
+        let mut resolution = crate::resolve::tests_support::empty(pmid);
+        resolution.status = Status::Resolved;
+        resolution.pmid = Some(pmid.into());
+        resolution.record = Some(Record {
+            pmid: pmid.into(),
+            title: "t".into(),
+            citation_status: Some("MEDLINE".into()),
+            publication_types: types
+                .iter()
+                .map(|t| PublicationType {
+                    name: (*t).into(),
+                    ui: None,
+                })
+                .collect(),
+            mesh: mesh
+                .iter()
+                .map(|d| MeshHeading {
+                    descriptor: (*d).into(),
+                    ..MeshHeading::default()
+                })
+                .collect(),
+            ..Record::default()
+        });
+        resolution
+    }
+
+    fn unchecked() -> Resolution {
+        let mut resolution = crate::resolve::tests_support::empty("x");
+        resolution.status = Status::NotChecked;
+        resolution.reason = Some("offline".into());
+        resolution
+    }
+
+    #[test]
+    fn a_weak_source_with_an_unchecked_one_is_not_checked_rather_than_weak() {
+        let mouse = resolved("1", &["Journal Article"], &["Animals", "Mice"]);
+        let missing = unchecked();
+        let report = judge(
+            &claim(ClaimKind::Efficacy, 2),
+            &Product::default(),
+            &[&mouse, &missing],
+            &Policy::default(),
+        );
+        assert_eq!(report.verdict, Verdict::NotChecked);
+        // ...but one strong source settles it whatever the other says.
+        let rct = resolved("2", &["Randomized Controlled Trial"], &["Humans"]);
+        let report = judge(
+            &claim(ClaimKind::Efficacy, 2),
+            &Product::default(),
+            &[&rct, &missing],
+            &Policy::default(),
+        );
+        assert_eq!(report.verdict, Verdict::Supported);
+        assert_eq!(report.best_evidence.unwrap().level, Some(2));
+    }
+
+    #[test]
+    fn a_retraction_outranks_support() {
+        let rct = resolved("2", &["Randomized Controlled Trial"], &["Humans"]);
+        let gone = resolved(
+            "3",
+            &["Randomized Controlled Trial", "Retracted Publication"],
+            &["Humans"],
+        );
+        let report = judge(
+            &claim(ClaimKind::Safety, 2),
+            &Product::default(),
+            &[&rct, &gone],
+            &Policy::default(),
+        );
+        assert_eq!(report.verdict, Verdict::Retracted);
+        assert!(
+            report
+                .all_findings()
+                .any(|f| f.code == Code::RetractedSource && f.level == Level::Deny)
+        );
+    }
+
+    #[test]
+    fn mechanism_claims_accept_any_evidence_but_not_an_erratum() {
+        let mouse = resolved("1", &["Journal Article"], &["Animals", "Mice"]);
+        let report = judge(
+            &claim(ClaimKind::Mechanism, 1),
+            &Product::default(),
+            &[&mouse],
+            &Policy::default(),
+        );
+        assert_eq!(report.verdict, Verdict::Supported);
+        let erratum = resolved("4", &["Published Erratum"], &[]);
+        let report = judge(
+            &claim(ClaimKind::Mechanism, 1),
+            &Product::default(),
+            &[&erratum],
+            &Policy::default(),
+        );
+        assert_eq!(report.verdict, Verdict::Weak);
+    }
 }
