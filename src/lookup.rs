@@ -38,7 +38,9 @@ pub struct LookupSettings {
 /// question that depended on it.
 #[derive(Debug, Clone, Error)]
 pub enum LookupError {
-    #[error("not in the cache, and this run does not ask NCBI (--offline, or no NCBI_EMAIL for check)")]
+    #[error(
+        "not in the cache, and this run does not ask NCBI (--offline, or no NCBI_EMAIL for check)"
+    )]
     Offline,
     #[error(transparent)]
     Eutils(#[from] EutilsError),

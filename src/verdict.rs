@@ -49,6 +49,45 @@ pub struct Finding {
     pub code: Code,
     pub level: Level,
     pub message: String,
+    /// A waiver from the claims file that names this finding; `None` when none does.
+    pub waiver: Option<FindingWaiver>,
+}
+
+impl Finding {
+    /// Whether the finding counts: waived findings stay visible but do not fail a check.
+    pub fn counts(&self) -> bool {
+        self.waiver
+            .as_ref()
+            .is_none_or(|w| w.status != WaiverStatus::Applied)
+    }
+
+    /// The level that decides the exit code: `allow` while a waiver applies.
+    pub fn effective_level(&self) -> Level {
+        if self.counts() {
+            self.level
+        } else {
+            Level::Allow
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WaiverStatus {
+    /// In force: the finding is accepted until the expiry date.
+    Applied,
+    /// Past its expiry date: the finding counts again.
+    Expired,
+    /// Names no finding of this run.
+    Unmatched,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingWaiver {
+    pub status: WaiverStatus,
+    pub reason: String,
+    pub approved_by: String,
+    pub expires: String,
 }
 
 /// One citation of one claim, as judged.
@@ -102,6 +141,12 @@ impl ClaimReport {
             .iter()
             .chain(self.citations.iter().flat_map(|c| &c.findings))
     }
+
+    pub fn all_findings_mut(&mut self) -> impl Iterator<Item = &mut Finding> {
+        self.findings
+            .iter_mut()
+            .chain(self.citations.iter_mut().flat_map(|c| &mut c.findings))
+    }
 }
 
 /// Judges one claim given the resolutions of its citations (same order).
@@ -115,6 +160,7 @@ pub fn judge(
         code,
         level: policy.level(code),
         message,
+        waiver: None,
     };
     let citations: Vec<CitationReport> = claim
         .citations

@@ -83,12 +83,26 @@ pub struct Claim {
     pub column: usize,
 }
 
+/// Compliance's acceptance of one finding on one claim, until a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Waiver {
+    pub claim: String,
+    pub code: Code,
+    pub reason: String,
+    pub approved_by: String,
+    /// Last day the waiver applies, `YYYY-MM-DD`.
+    pub expires: String,
+    pub line: usize,
+    pub column: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimsFile {
     pub path: PathBuf,
     pub product: Product,
     pub policy: Policy,
     pub claims: Vec<Claim>,
+    pub waivers: Vec<Waiver>,
 }
 
 /// One problem in a claims file.
@@ -125,7 +139,8 @@ impl fmt::Display for InvalidClaims {
     }
 }
 
-const TOP_KEYS: [&str; 3] = ["product", "policy", "claims"];
+const TOP_KEYS: [&str; 4] = ["product", "policy", "claims", "waivers"];
+const WAIVER_KEYS: [&str; 5] = ["claim", "code", "reason", "approved_by", "expires"];
 const PRODUCT_KEYS: [&str; 2] = ["name", "terms"];
 const CLAIM_KEYS: [&str; 6] = ["id", "text", "kind", "keywords", "citations", "note"];
 const CITATION_KEYS: [&str; 4] = ["pmid", "doi", "pmcid", "text"];
@@ -273,6 +288,7 @@ impl Checker {
             product: Product::default(),
             policy: Policy::default(),
             claims: Vec::new(),
+            waivers: Vec::new(),
         };
         if root.is_null() {
             self.problem(
@@ -293,6 +309,18 @@ impl Checker {
         }
         if let Some(policy) = top.get("policy") {
             file.policy = self.policy(policy);
+        }
+        if let Some(waivers) = top.get("waivers") {
+            match &waivers.value {
+                Value::Sequence(items) => {
+                    file.waivers = items.iter().filter_map(|w| self.waiver(w)).collect();
+                }
+                _ if waivers.is_null() => {}
+                _ => self.problem(
+                    waivers.at,
+                    format!("`waivers` must be a list, found {}", waivers.describe()),
+                ),
+            }
         }
         match top.get("claims") {
             None if matches!(root.value, Value::Mapping(_)) => {
@@ -362,6 +390,67 @@ impl Checker {
             }
         }
         policy
+    }
+
+    fn waiver(&mut self, node: &Node) -> Option<Waiver> {
+        let fields = self.mapping(node, "a waiver", &WAIVER_KEYS);
+        if !matches!(node.value, Value::Mapping(_)) {
+            return None;
+        }
+        let missing: Vec<&str> = WAIVER_KEYS
+            .iter()
+            .copied()
+            .filter(|key| !fields.contains_key(key))
+            .collect();
+        if !missing.is_empty() {
+            self.problem(
+                node.at,
+                format!(
+                    "this waiver lacks {}; a waiver needs claim, code, reason, approved_by and expires",
+                    missing.join(", ")
+                ),
+            );
+        }
+        let mut required =
+            |key: &str, what: &str| fields.get(key).and_then(|value| self.text(value, what));
+        let claim = required("claim", "the waived claim id");
+        let code_text = required("code", "the waived finding code");
+        let reason = required("reason", "the waiver's reason");
+        let approved_by = required("approved_by", "who approved the waiver");
+        let expires = required("expires", "the waiver's expiry date");
+        let code = code_text.and_then(|text| match Code::parse(&text) {
+            Some(code) => Some(code),
+            None => {
+                let hint = closest(&text, Code::ALL.iter().map(|c| c.as_str()))
+                    .map(|k| format!("; did you mean `{k}`?"))
+                    .unwrap_or_default();
+                self.problem(
+                    fields["code"].at,
+                    format!("unknown finding code `{text}` in a waiver{hint}"),
+                );
+                None
+            }
+        });
+        let expires = expires.and_then(|date| {
+            if is_iso_date(&date) {
+                Some(date)
+            } else {
+                self.problem(
+                    fields["expires"].at,
+                    format!("expiry date `{date}` must be a date written YYYY-MM-DD"),
+                );
+                None
+            }
+        });
+        Some(Waiver {
+            claim: claim?,
+            code: code?,
+            reason: reason?,
+            approved_by: approved_by?,
+            expires: expires?,
+            line: node.at.line,
+            column: node.at.column,
+        })
     }
 
     /// One claim; `seen` holds the ids met so far, so a repeat is reported even when the
@@ -458,6 +547,15 @@ impl Checker {
                 }
             },
         };
+        // A claim is located at its `id:` key, where a reader (and a code host's
+        // annotation) expects it; YAML marks the mapping itself a little later.
+        let at = match &node.value {
+            Value::Mapping(entries) => entries
+                .iter()
+                .find(|(key, _)| key.as_str() == Some("id"))
+                .map_or(node.at, |(key, _)| key.at),
+            _ => node.at,
+        };
         Some(Claim {
             id: id?,
             text: text?,
@@ -465,8 +563,8 @@ impl Checker {
             keywords,
             citations,
             note,
-            line: node.at.line,
-            column: node.at.column,
+            line: at.line,
+            column: at.column,
         })
     }
 
@@ -531,6 +629,32 @@ impl Checker {
     }
 }
 
+/// `YYYY-MM-DD` with a real month and day.
+fn is_iso_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [year, month, day] = parts.as_slice() else {
+        return false;
+    };
+    let number = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let (Some(year), Some(month), Some(day)) = (number(year, 4), number(month, 2), number(day, 2))
+    else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -593,6 +717,39 @@ mod tests {
             "{found:#?}"
         );
         assert!(found.len() >= 5);
+    }
+
+    #[test]
+    fn waivers_are_validated() {
+        let file = parse(
+            Path::new("c.yaml"),
+            "claims:\n  - {id: a, text: x, kind: safety}\nwaivers:\n  - claim: a\n    code: uncited-claim\n    reason: being rewritten\n    approved_by: J. Doe\n    expires: 2027-02-28\n",
+        )
+        .unwrap();
+        assert_eq!(file.waivers[0].code, Code::UncitedClaim);
+        assert_eq!(file.waivers[0].line, 4);
+        let found = problems(
+            "claims: []\nwaivers:\n  - {claim: a, code: uncited-claims, reason: r, approved_by: x, expires: 2027-02-30}\n  - {claim: a}\n",
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("did you mean `uncited-claim`?")),
+            "{found:#?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("`2027-02-30` must be a date")),
+            "{found:#?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("this waiver lacks code, reason, approved_by, expires")),
+            "{found:#?}"
+        );
+        assert_eq!(found.len(), 3, "{found:#?}");
     }
 
     #[test]

@@ -28,8 +28,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     format: ReportFormat,
 
-    /// Also write the report to FILE, in the format its extension names (.json, .txt).
-    /// Repeatable.
+    /// Also write the report to FILE, in the format its name says: .json, .sarif,
+    /// .xml (JUnit), .md, .html, .csv, .txt (table). Repeatable.
     #[arg(long = "output", value_name = "FILE")]
     outputs: Vec<PathBuf>,
 
@@ -48,6 +48,12 @@ pub struct CheckArgs {
     /// No progress bar and no notes on standard error.
     #[arg(long, short)]
     quiet: bool,
+
+    /// Pin the report's generation time (the one timestamp in any report) to the start
+    /// of the current UTC day, so reruns give byte-identical reports; SOURCE_DATE_EPOCH,
+    /// when set, pins it to that time instead.
+    #[arg(long)]
+    reproducible: bool,
 
     #[command(flatten)]
     network: NetworkArgs,
@@ -96,7 +102,7 @@ pub fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
             Some(format) => Some((path, format)),
             None => {
                 eprintln!(
-                    "error: cannot tell the report format of --output {}; name it .json or .txt",
+                    "error: cannot tell the report format of --output {}; name it .json, .sarif, .xml, .md, .html, .csv or .txt",
                     path.display()
                 );
                 bad_codes = true;
@@ -164,7 +170,7 @@ pub fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
         |text, keywords| &resolutions[index[&(text.to_owned(), keywords.to_vec())]],
         &policy,
         network.offline,
-        generation_time(),
+        generation_time(args.reproducible),
     );
     write_stdout(&args.format.formatter().render(&report))?;
     for (path, format) in &formats {
@@ -186,13 +192,22 @@ pub fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
     Ok(report.exit())
 }
 
-/// Now, or the time `SOURCE_DATE_EPOCH` pins for reproducible reports.
-fn generation_time() -> String {
-    let time = std::env::var("SOURCE_DATE_EPOCH")
+/// Now; or the time `SOURCE_DATE_EPOCH` pins; or, with `--reproducible`, the start of
+/// today (UTC), which keeps waiver expiry real while reruns stay byte-identical.
+fn generation_time(reproducible: bool) -> String {
+    const DAY: u64 = 86_400;
+    let pinned = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
-        .and_then(|s| s.trim().parse::<u64>().ok())
-        .map_or_else(SystemTime::now, |secs| {
-            UNIX_EPOCH + Duration::from_secs(secs)
-        });
+        .and_then(|s| s.trim().parse::<u64>().ok());
+    let time = match pinned {
+        Some(secs) => UNIX_EPOCH + Duration::from_secs(secs),
+        None if reproducible => {
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            UNIX_EPOCH + Duration::from_secs(now - now % DAY)
+        }
+        None => SystemTime::now(),
+    };
     humantime::format_rfc3339_seconds(time).to_string()
 }

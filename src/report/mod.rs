@@ -1,7 +1,12 @@
 //! The audit report (`claimaudit/report/v1`): what `check` found, as one value every
 //! output format renders. Each format is one module implementing [`Formatter`].
 
+pub mod csv;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod table;
 
 use std::collections::BTreeMap;
@@ -9,11 +14,12 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::claims::{ClaimsFile, Product};
+use crate::claims::{ClaimsFile, Product, Waiver};
 use crate::exit::Exit;
+use crate::policy::Code;
 use crate::policy::Level;
 use crate::resolve::Resolution;
-use crate::verdict::{ClaimReport, Verdict, judge};
+use crate::verdict::{ClaimReport, FindingWaiver, Verdict, WaiverStatus, judge};
 
 pub const REPORT_SCHEMA: &str = "claimaudit/report/v1";
 
@@ -35,6 +41,20 @@ pub struct Summary {
     pub findings: BTreeMap<&'static str, usize>,
 }
 
+/// A waiver of the claims file and what became of it in this run.
+#[derive(Debug, Clone, Serialize)]
+pub struct WaiverReport {
+    pub claim: String,
+    pub code: Code,
+    pub reason: String,
+    pub approved_by: String,
+    pub expires: String,
+    pub line: usize,
+    pub status: WaiverStatus,
+    /// Findings it names in this run.
+    pub matched: usize,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub schema: &'static str,
@@ -48,6 +68,7 @@ pub struct Report {
     pub summary: Summary,
     pub exit_code: u8,
     pub claims: Vec<ClaimReport>,
+    pub waivers: Vec<WaiverReport>,
 }
 
 impl Report {
@@ -60,7 +81,7 @@ impl Report {
         offline: bool,
         generated_at: String,
     ) -> Report {
-        let claims: Vec<ClaimReport> = file
+        let mut claims: Vec<ClaimReport> = file
             .claims
             .iter()
             .map(|claim| {
@@ -72,16 +93,24 @@ impl Report {
                 judge(claim, &file.product, &resolutions, policy)
             })
             .collect();
+        // A waiver runs through the expiry date it gives (UTC, the report's date).
+        let today = generated_at.get(..10).unwrap_or("").to_owned();
+        let waivers = apply_waivers(&mut claims, &file.waivers, &today);
         let mut verdicts: BTreeMap<&'static str, usize> =
             Verdict::ALL.iter().map(|v| (v.as_str(), 0)).collect();
-        let mut findings: BTreeMap<&'static str, usize> = [Level::Deny, Level::Warn, Level::Allow]
+        let mut findings: BTreeMap<&'static str, usize> = ["deny", "warn", "allow", "waived"]
             .iter()
-            .map(|l| (l.as_str(), 0))
+            .map(|l| (*l, 0))
             .collect();
         for claim in &claims {
             *verdicts.entry(claim.verdict.as_str()).or_default() += 1;
             for finding in claim.all_findings() {
-                *findings.entry(finding.level.as_str()).or_default() += 1;
+                let bucket = if finding.counts() {
+                    finding.level.as_str()
+                } else {
+                    "waived"
+                };
+                *findings.entry(bucket).or_default() += 1;
             }
         }
         let exit = exit_for(&claims);
@@ -102,6 +131,7 @@ impl Report {
             },
             exit_code: exit as u8,
             claims,
+            waivers,
         }
     }
 
@@ -110,12 +140,53 @@ impl Report {
     }
 }
 
-/// 2 when anything is denied; otherwise 4 when a claim could not be checked; else 0.
+/// Marks the findings each waiver names and says what became of every waiver.
+fn apply_waivers(claims: &mut [ClaimReport], waivers: &[Waiver], today: &str) -> Vec<WaiverReport> {
+    waivers
+        .iter()
+        .map(|waiver| {
+            let status = if waiver.expires.as_str() >= today {
+                WaiverStatus::Applied
+            } else {
+                WaiverStatus::Expired
+            };
+            let mut matched = 0;
+            for claim in claims.iter_mut().filter(|c| c.id == waiver.claim) {
+                for finding in claim.all_findings_mut().filter(|f| f.code == waiver.code) {
+                    matched += 1;
+                    finding.waiver = Some(FindingWaiver {
+                        status,
+                        reason: waiver.reason.clone(),
+                        approved_by: waiver.approved_by.clone(),
+                        expires: waiver.expires.clone(),
+                    });
+                }
+            }
+            WaiverReport {
+                claim: waiver.claim.clone(),
+                code: waiver.code,
+                reason: waiver.reason.clone(),
+                approved_by: waiver.approved_by.clone(),
+                expires: waiver.expires.clone(),
+                line: waiver.line,
+                status: if matched == 0 {
+                    WaiverStatus::Unmatched
+                } else {
+                    status
+                },
+                matched,
+            }
+        })
+        .collect()
+}
+
+/// 2 when anything is denied (and not waived); otherwise 4 when a claim could not be
+/// checked; else 0.
 fn exit_for(claims: &[ClaimReport]) -> Exit {
     if claims
         .iter()
         .flat_map(|c| c.all_findings())
-        .any(|f| f.level == Level::Deny)
+        .any(|f| f.effective_level() == Level::Deny)
     {
         Exit::Denied
     } else if claims.iter().any(|c| c.verdict == Verdict::NotChecked) {
@@ -134,13 +205,23 @@ pub trait Formatter {
     fn render(&self, report: &Report) -> String;
 }
 
-/// Report formats, chosen with `--format` or by an `--output` file's extension.
+/// Report formats, chosen with `--format` or by an `--output` file's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportFormat {
     /// Aligned columns for a terminal.
     Table,
     /// `claimaudit/report/v1` JSON.
     Json,
+    /// SARIF 2.1.0, for code-scanning annotations on the claims file.
+    Sarif,
+    /// JUnit XML: one test case per claim.
+    Junit,
+    /// Markdown, for a pull-request comment.
+    Markdown,
+    /// One self-contained HTML page, to read or file.
+    Html,
+    /// CSV: one row per claim and citation.
+    Csv,
 }
 
 impl ReportFormat {
@@ -148,14 +229,28 @@ impl ReportFormat {
         match self {
             ReportFormat::Table => Box::new(table::TableFormatter),
             ReportFormat::Json => Box::new(json::JsonFormatter),
+            ReportFormat::Sarif => Box::new(sarif::SarifFormatter),
+            ReportFormat::Junit => Box::new(junit::JunitFormatter),
+            ReportFormat::Markdown => Box::new(markdown::MarkdownFormatter),
+            ReportFormat::Html => Box::new(html::HtmlFormatter),
+            ReportFormat::Csv => Box::new(csv::CsvFormatter),
         }
     }
 
-    /// The format an output file's name asks for; `None` when the extension is unknown.
+    /// The format an output file's name asks for (`report.sarif`, `junit.xml`,
+    /// `report.md`...); `None` when the name says nothing known.
     pub fn for_path(path: &Path) -> Option<Self> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        if name.ends_with(".sarif") || name.ends_with(".sarif.json") {
+            return Some(ReportFormat::Sarif);
+        }
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "json" => Some(ReportFormat::Json),
-            "txt" | "text" | "table" => Some(ReportFormat::Table),
+            "txt" | "text" => Some(ReportFormat::Table),
+            "xml" => Some(ReportFormat::Junit),
+            "md" | "markdown" => Some(ReportFormat::Markdown),
+            "html" | "htm" => Some(ReportFormat::Html),
+            "csv" => Some(ReportFormat::Csv),
             _ => None,
         }
     }

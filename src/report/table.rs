@@ -3,6 +3,7 @@
 use super::{Formatter, Report};
 use crate::format::table::{aligned, truncate};
 use crate::policy::Level;
+use crate::verdict::WaiverStatus;
 
 pub struct TableFormatter;
 
@@ -29,7 +30,14 @@ impl Formatter for TableFormatter {
                 let mut codes: Vec<String> = claim
                     .all_findings()
                     .filter(|f| f.level != Level::Allow)
-                    .map(|f| format!("{}:{}", f.level.as_str(), f.code))
+                    .map(|f| {
+                        let level = if f.counts() {
+                            f.level.as_str()
+                        } else {
+                            "waived"
+                        };
+                        format!("{level}:{}", f.code)
+                    })
                     .collect();
                 codes.dedup();
                 vec![
@@ -65,8 +73,16 @@ impl Formatter for TableFormatter {
                     .all_findings()
                     .filter(|f| f.level != Level::Allow)
                     .map(move |f| {
+                        let waiver = match &f.waiver {
+                            Some(w) if f.counts() => format!(" (waiver expired {})", w.expires),
+                            Some(w) => format!(
+                                " (waived until {} by {}: {})",
+                                w.expires, w.approved_by, w.reason
+                            ),
+                            None => String::new(),
+                        };
                         format!(
-                            "  {}:{}: {} [{}] {}: {}",
+                            "  {}:{}: {} [{}] {}: {}{waiver}",
                             report.claims_file,
                             claim.line,
                             f.level.as_str(),
@@ -91,12 +107,29 @@ impl Formatter for TableFormatter {
             .filter(|(_, n)| **n > 0)
             .map(|(v, n)| format!("{n} {v}"))
             .collect();
+        for w in &report.waivers {
+            let status = match w.status {
+                WaiverStatus::Applied => continue,
+                WaiverStatus::Expired => "expired",
+                WaiverStatus::Unmatched => "matches nothing",
+            };
+            out.push_str(&format!(
+                "\nwarning: {}:{}: the waiver of {} on {} {status} (expires {})",
+                report.claims_file, w.line, w.code, w.claim, w.expires
+            ));
+        }
+        let waived = report.summary.findings["waived"];
         out.push_str(&format!(
-            "\n{} claims: {}. Findings: {} deny, {} warn.\n",
+            "\n{} claims: {}. Findings: {} deny, {} warn{}.\n",
             report.summary.claims,
             verdicts.join(", "),
             report.summary.findings["deny"],
             report.summary.findings["warn"],
+            if waived > 0 {
+                format!(", {waived} waived")
+            } else {
+                String::new()
+            },
         ));
         out
     }

@@ -1,0 +1,122 @@
+//! CSV for spreadsheets: one row per claim and citation (a claim without citations
+//! has one row with the citation columns empty).
+
+use super::{Formatter, Report};
+
+pub struct CsvFormatter;
+
+const HEADER: [&str; 18] = [
+    "claim_id",
+    "claim_kind",
+    "claim_line",
+    "verdict",
+    "claim_text",
+    "citation",
+    "citation_line",
+    "status",
+    "pmid",
+    "title",
+    "year",
+    "journal",
+    "design",
+    "level",
+    "population",
+    "flags",
+    "findings",
+    "explanation",
+];
+
+/// RFC 4180: quote a field when it holds a comma, quote, or line break.
+fn field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+impl Formatter for CsvFormatter {
+    fn render(&self, report: &Report) -> String {
+        let mut out = HEADER.join(",");
+        out.push_str("\r\n");
+        for claim in &report.claims {
+            let claim_findings: Vec<String> = claim
+                .findings
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{}:{}{}",
+                        f.level.as_str(),
+                        f.code,
+                        if f.counts() { "" } else { "(waived)" }
+                    )
+                })
+                .collect();
+            let base = [
+                claim.id.clone(),
+                claim.kind.as_str().to_owned(),
+                claim.line.to_string(),
+                claim.verdict.as_str().to_owned(),
+                claim.text.clone(),
+            ];
+            let mut rows: Vec<Vec<String>> = Vec::new();
+            for citation in &claim.citations {
+                let evidence = citation.evidence.as_ref();
+                let findings: Vec<String> = claim_findings
+                    .iter()
+                    .cloned()
+                    .chain(citation.findings.iter().map(|f| {
+                        format!(
+                            "{}:{}{}",
+                            f.level.as_str(),
+                            f.code,
+                            if f.counts() { "" } else { "(waived)" }
+                        )
+                    }))
+                    .collect();
+                rows.push(vec![
+                    citation.input.clone(),
+                    citation.line.to_string(),
+                    citation.status.as_str().to_owned(),
+                    citation.pmid.clone().unwrap_or_default(),
+                    citation.title.clone().unwrap_or_default(),
+                    citation.year.map(|y| y.to_string()).unwrap_or_default(),
+                    citation.journal.clone().unwrap_or_default(),
+                    evidence
+                        .map(|e| e.design.as_str().to_owned())
+                        .unwrap_or_default(),
+                    evidence
+                        .and_then(|e| e.level)
+                        .map(|l| l.to_string())
+                        .unwrap_or_default(),
+                    evidence
+                        .map(|e| e.population.as_str().to_owned())
+                        .unwrap_or_default(),
+                    citation
+                        .flags
+                        .iter()
+                        .map(|f| f.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    findings.join("; "),
+                ]);
+            }
+            if rows.is_empty() {
+                let mut empty = vec![String::new(); 11];
+                empty.push(claim_findings.join("; "));
+                rows.push(empty);
+            }
+            for row in rows {
+                let line: Vec<String> = base
+                    .iter()
+                    .chain(&row)
+                    .chain(std::iter::once(&claim.explanation))
+                    .map(|f| field(f))
+                    .collect();
+                out.push_str(&line.join(","));
+                out.push_str("\r\n");
+            }
+        }
+        out
+    }
+}

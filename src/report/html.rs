@@ -1,0 +1,248 @@
+//! One self-contained HTML page (no external assets; works offline and prints cleanly):
+//! the summary, filters by verdict and kind, and every claim with its wording, verdict,
+//! sources linked to PubMed with their evidence level, and findings in plain words.
+
+use std::fmt::Write as _;
+
+use super::sarif::help_text;
+use super::{Formatter, Report};
+use crate::claims::ClaimKind;
+use crate::verdict::{ClaimReport, Verdict, WaiverStatus};
+
+pub struct HtmlFormatter;
+
+fn escape(text: &str) -> String {
+    super::junit::escape_xml(text)
+}
+
+/// What each verdict means, for readers who have not read the README.
+fn verdict_meaning(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Supported => "has a source of the kind of evidence it needs",
+        Verdict::Weak => "sources exist but none is strong enough for this kind of claim",
+        Verdict::Unresolved => "the cited sources could not be found in PubMed",
+        Verdict::Uncited => "no source is cited",
+        Verdict::Retracted => "a cited source has been retracted",
+        Verdict::NotChecked => "could not be checked in this run",
+    }
+}
+
+const STYLE: &str = r#"
+:root { --ok: #1b7f3b; --weak: #a86400; --bad: #b3261e; --muted: #5f6368; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "Hiragino Sans", "Noto Sans JP", sans-serif; margin: 0 auto; max-width: 60rem; padding: 1.5rem; color: #202124; }
+h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
+.meta { color: var(--muted); margin: 0 0 1rem; }
+table.summary { border-collapse: collapse; margin: .5rem 0 1rem; }
+table.summary td, table.summary th { border: 1px solid #dadce0; padding: .25rem .75rem; text-align: left; }
+fieldset { border: 1px solid #dadce0; margin: 0 0 1rem; padding: .5rem .75rem; }
+fieldset label { margin-right: 1rem; white-space: nowrap; }
+article.claim { border: 1px solid #dadce0; border-left: 6px solid var(--muted); border-radius: 4px; margin: 0 0 1rem; padding: .75rem 1rem; break-inside: avoid; }
+article.claim[data-verdict="supported"] { border-left-color: var(--ok); }
+article.claim[data-verdict="weak"], article.claim[data-verdict="not-checked"] { border-left-color: var(--weak); }
+article.claim[data-verdict="unresolved"], article.claim[data-verdict="uncited"], article.claim[data-verdict="retracted"] { border-left-color: var(--bad); }
+.claim h2 { font-size: 1rem; margin: 0; }
+.claim .wording { font-size: 1.1rem; margin: .25rem 0; }
+.verdict { display: inline-block; font-weight: 600; padding: 0 .5rem; border-radius: 3px; background: #f1f3f4; }
+.kind, .where { color: var(--muted); font-size: .9rem; }
+ul { margin: .25rem 0; padding-left: 1.25rem; }
+.deny { color: var(--bad); font-weight: 600; }
+.warn { color: var(--weak); font-weight: 600; }
+.allow, .waived { color: var(--muted); }
+.hidden { display: none; }
+@media print {
+  fieldset, .no-print { display: none; }
+  body { max-width: none; padding: 0; font-size: 11pt; }
+  article.claim { display: block !important; }
+  a { color: inherit; text-decoration: none; }
+  a[href^="https://pubmed"]::after { content: " (" attr(href) ")"; font-size: .8em; }
+}
+"#;
+
+const SCRIPT: &str = r#"
+(function () {
+  var boxes = document.querySelectorAll('fieldset input[type=checkbox]');
+  function apply() {
+    var on = {};
+    boxes.forEach(function (b) { on[b.name + ':' + b.value] = b.checked; });
+    var shown = 0;
+    document.querySelectorAll('article.claim').forEach(function (a) {
+      var visible = on['verdict:' + a.dataset.verdict] && on['kind:' + a.dataset.kind];
+      a.classList.toggle('hidden', !visible);
+      if (visible) shown++;
+    });
+    document.getElementById('shown').textContent = shown;
+  }
+  boxes.forEach(function (b) { b.addEventListener('change', apply); });
+  apply();
+})();
+"#;
+
+impl Formatter for HtmlFormatter {
+    fn render(&self, report: &Report) -> String {
+        let mut out =
+            String::from("<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n");
+        let _ = writeln!(
+            out,
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        );
+        let _ = writeln!(
+            out,
+            "<title>claimaudit: {}</title>",
+            escape(&report.claims_file)
+        );
+        let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
+        let _ = writeln!(
+            out,
+            "<h1>Claim audit: {}</h1>",
+            escape(&report.product.name)
+        );
+        let _ = writeln!(
+            out,
+            "<p class=\"meta\">Claims file <code>{}</code> · generated {} · claimaudit {}{}</p>",
+            escape(&report.claims_file),
+            escape(&report.generated_at),
+            escape(report.tool.version),
+            if report.offline {
+                " · checked from the cache only (offline)"
+            } else {
+                ""
+            }
+        );
+        out.push_str(
+            "<table class=\"summary\"><tr><th>Verdict</th><th>Claims</th><th>Meaning</th></tr>\n",
+        );
+        for verdict in Verdict::ALL {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                verdict.as_str(),
+                report.summary.verdicts[verdict.as_str()],
+                verdict_meaning(verdict)
+            );
+        }
+        let f = &report.summary.findings;
+        let _ = writeln!(
+            out,
+            "</table>\n<p>Findings: <span class=\"deny\">{} deny</span>, <span class=\"warn\">{} warn</span>, {} allow, {} waived.</p>",
+            f["deny"], f["warn"], f["allow"], f["waived"]
+        );
+        out.push_str("<fieldset class=\"no-print\"><legend>Show</legend>\n");
+        for verdict in Verdict::ALL {
+            let _ = writeln!(
+                out,
+                "<label><input type=\"checkbox\" name=\"verdict\" value=\"{0}\" checked> {0}</label>",
+                verdict.as_str()
+            );
+        }
+        out.push_str("<br>\n");
+        for kind in ClaimKind::NAMES {
+            let _ = writeln!(
+                out,
+                "<label><input type=\"checkbox\" name=\"kind\" value=\"{kind}\" checked> {kind}</label>"
+            );
+        }
+        // The script replaces "all" with the count of claims the filters leave visible.
+        let _ = writeln!(
+            out,
+            "<br><span id=\"shown\">all</span> of {} claims shown</fieldset>",
+            report.claims.len()
+        );
+        for claim in &report.claims {
+            claim_html(&mut out, claim, &report.claims_file);
+        }
+        let notable: Vec<_> = report
+            .waivers
+            .iter()
+            .filter(|w| w.status != WaiverStatus::Applied)
+            .collect();
+        if !notable.is_empty() {
+            out.push_str("<h2>Waivers needing attention</h2><ul>\n");
+            for w in notable {
+                let _ = writeln!(
+                    out,
+                    "<li>line {}: <code>{}</code> on <code>{}</code> {} (expires {}, approved by {})</li>",
+                    w.line,
+                    w.code,
+                    escape(&w.claim),
+                    if w.status == WaiverStatus::Expired {
+                        "has expired"
+                    } else {
+                        "matches nothing"
+                    },
+                    escape(&w.expires),
+                    escape(&w.approved_by)
+                );
+            }
+            out.push_str("</ul>\n");
+        }
+        let _ = writeln!(out, "<script>{SCRIPT}</script>\n</body>\n</html>");
+        out
+    }
+}
+
+fn claim_html(out: &mut String, claim: &ClaimReport, file: &str) {
+    let _ = writeln!(
+        out,
+        "<article class=\"claim\" id=\"claim-{0}\" data-verdict=\"{1}\" data-kind=\"{2}\">\n<h2>{0} <span class=\"verdict\">{1}</span> <span class=\"kind\">{2} claim</span> <span class=\"where\">{3}:{4}</span></h2>",
+        escape(&claim.id),
+        claim.verdict.as_str(),
+        claim.kind.as_str(),
+        escape(file),
+        claim.line
+    );
+    let _ = writeln!(out, "<p class=\"wording\">{}</p>", escape(&claim.text));
+    let _ = writeln!(
+        out,
+        "<p>{}: {}.</p>",
+        verdict_meaning(claim.verdict),
+        escape(&claim.explanation)
+    );
+    if !claim.citations.is_empty() {
+        out.push_str("<p>Sources:</p><ul>\n");
+        for c in &claim.citations {
+            let found = match (&c.pmid, &c.evidence) {
+                (Some(pmid), Some(e)) => format!(
+                    " → <a href=\"https://pubmed.ncbi.nlm.nih.gov/{0}/\">PMID {0}</a> {1} ({2}{3}), {4}, evidence level {5}",
+                    escape(pmid),
+                    escape(c.title.as_deref().unwrap_or("")),
+                    escape(c.journal.as_deref().unwrap_or("")),
+                    c.year.map(|y| format!(" {y}")).unwrap_or_default(),
+                    e.design.as_str(),
+                    e.level.map_or_else(|| "none".into(), |l| l.to_string())
+                ),
+                _ => format!(" → {}", c.status.as_str()),
+            };
+            let _ = writeln!(out, "<li>“{}”{found}</li>", escape(&c.input));
+        }
+        out.push_str("</ul>\n");
+    }
+    let findings: Vec<_> = claim.all_findings().collect();
+    if !findings.is_empty() {
+        out.push_str("<p>Findings:</p><ul>\n");
+        for f in findings {
+            let waiver = match &f.waiver {
+                Some(w) if w.status == WaiverStatus::Applied => format!(
+                    " <span class=\"waived\">(waived until {}, approved by {}: {})</span>",
+                    escape(&w.expires),
+                    escape(&w.approved_by),
+                    escape(&w.reason)
+                ),
+                Some(w) => format!(
+                    " <span class=\"warn\">(waiver expired {})</span>",
+                    escape(&w.expires)
+                ),
+                None => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "<li><span class=\"{0}\">{0}</span> <code>{1}</code>: {2} <em>{3}</em>{waiver}</li>",
+                f.level.as_str(),
+                f.code,
+                escape(&f.message),
+                escape(help_text(f.code))
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("</article>\n");
+}

@@ -1,0 +1,116 @@
+//! JUnit XML: one test case per claim; deny-level findings (not waived) are the
+//! failures, a claim that could not be checked is skipped.
+
+use std::fmt::Write as _;
+
+use super::{Formatter, Report};
+use crate::policy::Level;
+use crate::verdict::{ClaimReport, Verdict};
+
+pub struct JunitFormatter;
+
+pub(crate) fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 cannot carry at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn failed(claim: &ClaimReport) -> bool {
+    claim
+        .all_findings()
+        .any(|f| f.effective_level() == Level::Deny)
+}
+
+impl Formatter for JunitFormatter {
+    fn render(&self, report: &Report) -> String {
+        let tests = report.claims.len();
+        let failures = report.claims.iter().filter(|c| failed(c)).count();
+        let skipped = report
+            .claims
+            .iter()
+            .filter(|c| !failed(c) && c.verdict == Verdict::NotChecked)
+            .count();
+        let file = escape_xml(&report.claims_file);
+        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        let _ = writeln!(
+            out,
+            "<testsuites name=\"claimaudit\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">"
+        );
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{file}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">"
+        );
+        for claim in &report.claims {
+            let _ = writeln!(
+                out,
+                "    <testcase name=\"{}\" classname=\"claimaudit.{}\" file=\"{file}\" line=\"{}\">",
+                escape_xml(&claim.id),
+                claim.kind.as_str(),
+                claim.line
+            );
+            if failed(claim) {
+                let denied: Vec<_> = claim
+                    .all_findings()
+                    .filter(|f| f.effective_level() == Level::Deny)
+                    .collect();
+                let body: Vec<String> = denied
+                    .iter()
+                    .map(|f| format!("[{}] {}", f.code, f.message))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "      <failure message=\"{}: {}\" type=\"{}\">{}</failure>",
+                    claim.verdict.as_str(),
+                    escape_xml(&claim.explanation),
+                    denied[0].code,
+                    escape_xml(&body.join("\n"))
+                );
+            } else if claim.verdict == Verdict::NotChecked {
+                let _ = writeln!(
+                    out,
+                    "      <skipped message=\"not checked: {}\"/>",
+                    escape_xml(&claim.explanation)
+                );
+            }
+            let mut details = format!(
+                "{} claim: {}\nverdict: {} ({})",
+                claim.kind.as_str(),
+                claim.text,
+                claim.verdict.as_str(),
+                claim.explanation
+            );
+            for finding in claim
+                .all_findings()
+                .filter(|f| f.effective_level() != Level::Deny)
+            {
+                let waived = if finding.counts() { "" } else { " (waived)" };
+                let _ = write!(
+                    details,
+                    "\n{}{waived} [{}] {}",
+                    finding.level.as_str(),
+                    finding.code,
+                    finding.message
+                );
+            }
+            let _ = writeln!(
+                out,
+                "      <system-out>{}</system-out>",
+                escape_xml(&details)
+            );
+            out.push_str("    </testcase>\n");
+        }
+        out.push_str("  </testsuite>\n</testsuites>\n");
+        out
+    }
+}
