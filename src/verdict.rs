@@ -235,8 +235,8 @@ pub fn judge(
             findings.push(finding(
                 Code::NoHumanEvidence,
                 format!(
-                    "a {} claim needs a human clinical study (level 1-3); the sources are only: {found}",
-                    claim.kind.as_str()
+                    "{} claim needs a human clinical study (level 1-3); the sources are only: {found}",
+                    if claim.kind == ClaimKind::Efficacy { "an efficacy" } else { "a safety" }
                 ),
             ));
         }

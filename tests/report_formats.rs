@@ -413,7 +413,7 @@ fn an_expired_waiver_stops_applying_and_says_so() {
     assert_eq!(report["summary"]["findings"]["waived"], 0);
     offline_check(&setup).assert().code(2).stdout(
         predicate::str::contains("waiver expired 2020-01-31").and(predicate::str::contains(
-            "the waiver of uncited-claim on uncited expired",
+            "the waiver of uncited-claim on uncited expired on 2020-01-31",
         )),
     );
 }
@@ -438,7 +438,7 @@ fn a_waiver_that_matches_nothing_is_reported() {
     );
     assert!(
         render(&setup, "table")
-            .contains("the waiver of uncited-claim on no-such-claim matches nothing")
+            .contains("the waiver of uncited-claim on no-such-claim matches no finding")
     );
     assert!(render(&setup, "markdown").contains("matching nothing"));
 }

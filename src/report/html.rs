@@ -210,6 +210,20 @@ fn claim_html(out: &mut String, claim: &ClaimReport, file: &str) {
                     e.design.as_str(),
                     e.level.map_or_else(|| "none".into(), |l| l.to_string())
                 ),
+                _ if !c.candidates.is_empty() => {
+                    let links: Vec<String> = c
+                        .candidates
+                        .iter()
+                        .map(|k| {
+                            format!(
+                                "<a href=\"https://pubmed.ncbi.nlm.nih.gov/{0}/\">PMID {0}</a> {1}",
+                                escape(&k.pmid),
+                                escape(&k.title)
+                            )
+                        })
+                        .collect();
+                    format!(" → {}: {}", c.status.as_str(), links.join("; "))
+                }
                 _ => format!(" → {}", c.status.as_str()),
             };
             let _ = writeln!(out, "<li>“{}”{found}</li>", escape(&c.input));

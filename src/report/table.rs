@@ -110,12 +110,12 @@ impl Formatter for TableFormatter {
         for w in &report.waivers {
             let status = match w.status {
                 WaiverStatus::Applied => continue,
-                WaiverStatus::Expired => "expired",
-                WaiverStatus::Unmatched => "matches nothing",
+                WaiverStatus::Expired => format!("expired on {}", w.expires),
+                WaiverStatus::Unmatched => "matches no finding".to_owned(),
             };
             out.push_str(&format!(
-                "\nwarning: {}:{}: the waiver of {} on {} {status} (expires {})",
-                report.claims_file, w.line, w.code, w.claim, w.expires
+                "\nwarning: {}:{}: the waiver of {} on {} {status}",
+                report.claims_file, w.line, w.code, w.claim
             ));
         }
         let waived = report.summary.findings["waived"];
