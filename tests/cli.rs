@@ -378,3 +378,21 @@ fn usage_errors_exit_three_and_help_documents_exit_codes() {
         .success()
         .stdout(predicate::str::contains("Exit codes").and(predicate::str::contains("show")));
 }
+
+#[test]
+fn the_ci_examples_and_the_pre_commit_hook_are_valid_yaml_running_check_offline() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (file, expected) in [
+        ("examples/ci/github-actions.yml", "upload-sarif"),
+        ("examples/ci/gitlab-ci.yml", "junit: claimaudit-junit.xml"),
+        (".pre-commit-hooks.yaml", "id: claimaudit"),
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        claimaudit::claims::yaml::parse(&text).unwrap_or_else(|e| panic!("{file}: {e:?}"));
+        assert!(
+            text.contains("claimaudit check") && text.contains("--offline"),
+            "{file}"
+        );
+        assert!(text.contains(expected), "{file}");
+    }
+}
