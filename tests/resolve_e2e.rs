@@ -312,12 +312,8 @@ fn requests_keep_to_the_rate_limit() {
         .code(2);
     let times: Vec<_> = server.requests().iter().map(|r| r.at).collect();
     assert!(times.len() >= 6, "{} requests", times.len());
-    // 1/3 s apart; 25 ms tolerance for thread wake-up on a loaded machine.
-    let floor = Duration::from_millis(333 - 25);
-    for pair in times.windows(2) {
-        let gap = pair[1] - pair[0];
-        assert!(gap >= floor, "two requests {gap:?} apart at 3/s");
-    }
+    // Tolerance: 50 ms of jitter between a request leaving and the server noting it.
+    common::assert_rate(&times, 3, Duration::from_millis(50));
 }
 
 #[test]
@@ -574,14 +570,8 @@ fn two_processes_sharing_a_cache_both_succeed_within_one_rate_limit() {
     let mut times: Vec<_> = server.requests().iter().map(|r| r.at).collect();
     times.sort();
     assert!(times.len() >= 5, "{} requests", times.len());
-    let floor = Duration::from_millis(500 - 25);
-    for pair in times.windows(2) {
-        assert!(
-            pair[1] - pair[0] >= floor,
-            "processes together exceeded 2/s: {:?}",
-            pair[1] - pair[0]
-        );
-    }
+    // Together the processes keep to 2/s (50 ms tolerance for arrival jitter).
+    common::assert_rate(&times, 2, Duration::from_millis(50));
     common::claimaudit(cache.path())
         .args(["cache", "verify"])
         .assert()

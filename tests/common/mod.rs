@@ -105,3 +105,31 @@ pub fn claimaudit(cache_dir: &Path) -> Command {
         .arg(cache_dir);
     cmd
 }
+
+/// Asserts that arrival `times` (sorted) keep to `per_second` requests per second: no
+/// window of one second minus `tolerance` holds more than `per_second` of them, and on
+/// average they are at least one interval apart. (Single gaps may be shorter than the
+/// interval by the jitter between sending and arriving; the rate is what counts.)
+pub fn assert_rate(
+    times: &[std::time::Instant],
+    per_second: usize,
+    tolerance: std::time::Duration,
+) {
+    let second = std::time::Duration::from_secs(1);
+    for (i, window) in times.windows(per_second + 1).enumerate() {
+        let span = window[per_second] - window[0];
+        assert!(
+            span + tolerance >= second,
+            "requests {i}..={} arrived within {span:?}: more than {per_second} in a second",
+            i + per_second
+        );
+    }
+    if times.len() >= 2 {
+        let total = times[times.len() - 1] - times[0];
+        let mean = total / (times.len() as u32 - 1);
+        assert!(
+            mean + tolerance / 10 >= second / per_second as u32,
+            "mean gap {mean:?} is shorter than 1/{per_second} s"
+        );
+    }
+}
