@@ -658,28 +658,10 @@ fn population_from_words(text: &str) -> Population {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{MeshHeading, PublicationType};
-
     fn record(types: &[&str], mesh: &[&str], title: &str) -> Record {
         Record {
-            pmid: "1".into(),
             title: title.into(),
-            citation_status: Some("MEDLINE".into()),
-            publication_types: types
-                .iter()
-                .map(|t| PublicationType {
-                    name: (*t).into(),
-                    ui: None,
-                })
-                .collect(),
-            mesh: mesh
-                .iter()
-                .map(|d| MeshHeading {
-                    descriptor: (*d).into(),
-                    ..MeshHeading::default()
-                })
-                .collect(),
-            ..Record::default()
+            ..crate::record::test_record("1", types, mesh)
         }
     }
 

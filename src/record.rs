@@ -196,3 +196,29 @@ impl Record {
         text
     }
 }
+
+/// A hand-made MEDLINE record for unit tests: a PMID, publication types and MeSH
+/// descriptors, nothing else.
+#[cfg(test)]
+pub(crate) fn test_record(pmid: &str, types: &[&str], mesh: &[&str]) -> Record {
+    Record {
+        pmid: pmid.into(),
+        title: format!("Record {pmid}"),
+        citation_status: Some("MEDLINE".into()),
+        publication_types: types
+            .iter()
+            .map(|t| PublicationType {
+                name: (*t).into(),
+                ui: None,
+            })
+            .collect(),
+        mesh: mesh
+            .iter()
+            .map(|d| MeshHeading {
+                descriptor: (*d).into(),
+                ..MeshHeading::default()
+            })
+            .collect(),
+        ..Record::default()
+    }
+}

@@ -430,7 +430,6 @@ fn describe_sources(sources: &[&(&CitationReport, &Evidence)]) -> String {
 mod tests {
     use super::*;
     use crate::claims::CitedSource;
-    use crate::record::{MeshHeading, PublicationType};
 
     fn claim(kind: ClaimKind, citations: usize) -> Claim {
         Claim {
@@ -455,26 +454,7 @@ mod tests {
         let mut resolution = crate::resolve::tests_support::empty(pmid);
         resolution.status = Status::Resolved;
         resolution.pmid = Some(pmid.into());
-        resolution.record = Some(Record {
-            pmid: pmid.into(),
-            title: "t".into(),
-            citation_status: Some("MEDLINE".into()),
-            publication_types: types
-                .iter()
-                .map(|t| PublicationType {
-                    name: (*t).into(),
-                    ui: None,
-                })
-                .collect(),
-            mesh: mesh
-                .iter()
-                .map(|d| MeshHeading {
-                    descriptor: (*d).into(),
-                    ..MeshHeading::default()
-                })
-                .collect(),
-            ..Record::default()
-        });
+        resolution.record = Some(crate::record::test_record(pmid, types, mesh));
         resolution
     }
 

@@ -261,12 +261,11 @@ impl ReportFormat {
 mod snapshots {
     use super::*;
     use crate::claims::parse;
-    use crate::record::{Author, CommentCorrection, MeshHeading, PublicationType, Record};
+    use crate::record::{Author, CommentCorrection, Record};
     use crate::resolve::{Candidate, Status, tests_support::empty};
 
     fn record(pmid: &str, title: &str, types: &[&str], mesh: &[&str]) -> Record {
         Record {
-            pmid: pmid.into(),
             title: title.into(),
             journal: Some("Journal of Hand-Made Tests".into()),
             iso_abbrev: Some("J Hand Tests".into()),
@@ -276,22 +275,7 @@ mod snapshots {
                 initials: Some("Y".into()),
                 ..Author::default()
             }],
-            citation_status: Some("MEDLINE".into()),
-            publication_types: types
-                .iter()
-                .map(|t| PublicationType {
-                    name: (*t).into(),
-                    ui: None,
-                })
-                .collect(),
-            mesh: mesh
-                .iter()
-                .map(|d| MeshHeading {
-                    descriptor: (*d).into(),
-                    ..MeshHeading::default()
-                })
-                .collect(),
-            ..Record::default()
+            ..crate::record::test_record(pmid, types, mesh)
         }
     }
 
