@@ -10,16 +10,15 @@
 
 #[path = "../tests/common/fake_eutils.rs"]
 mod fake_eutils;
+mod support;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use claimaudit::cache::Cache;
-use claimaudit::eutils::{ApiKey, ClientConfig, EutilsClient};
-use claimaudit::lookup::{LookupSettings, Lookups};
 
 fn main() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/eutils");
@@ -78,24 +77,7 @@ fn main() {
         .unwrap();
     let warmup = Instant::now();
     let requests = runtime.block_on(async {
-        let config = ClientConfig {
-            base_url: server.base_url(),
-            tool: "claimaudit-bench".into(),
-            email: "bench@example.org".into(),
-            api_key: ApiKey::new("bench-placeholder"),
-            requests_per_second: 10.0,
-            timeout: Duration::from_secs(10),
-            max_retries: 2,
-            backoff: Duration::from_millis(50),
-        };
-        let client = EutilsClient::new(config, &cache_dir).unwrap();
-        let settings = LookupSettings {
-            offline: false,
-            refresh: false,
-            search_max_age: Duration::from_secs(86_400),
-            record_max_age: Duration::from_secs(86_400),
-        };
-        let lookups = Lookups::new(cache.clone(), Some(client), settings);
+        let lookups = support::lookups(server.base_url(), &cache_dir, 10.0);
         claimaudit::resolve::resolve_many(&lookups, &items, &indicatif::ProgressBar::hidden())
             .await;
         lookups.requests_sent()

@@ -10,13 +10,11 @@
 
 #[path = "../tests/common/fake_eutils.rs"]
 mod fake_eutils;
+mod support;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use claimaudit::cache::Cache;
-use claimaudit::eutils::{ApiKey, ClientConfig, EutilsClient};
-use claimaudit::lookup::{LookupSettings, Lookups};
 use claimaudit::resolve::{Status, resolve, resolve_many};
 
 fn main() {
@@ -91,30 +89,12 @@ fn env_number(name: &str, default: f64) -> f64 {
         .unwrap_or(default)
 }
 
-fn lookups(server: &fake_eutils::FakeEutils, cache: &Path, rate: f64) -> Lookups {
-    let config = ClientConfig {
-        base_url: server.base_url(),
-        tool: "claimaudit-bench".into(),
-        email: "bench@example.org".into(),
-        // A placeholder key only lifts the client's ceiling when BENCH_RATE > 3.
-        api_key: if rate > 3.0 {
-            ApiKey::new("bench-placeholder")
-        } else {
-            None
-        },
-        requests_per_second: rate,
-        timeout: Duration::from_secs(10),
-        max_retries: 2,
-        backoff: Duration::from_millis(50),
-    };
-    let client = EutilsClient::new(config, cache).unwrap();
-    let settings = LookupSettings {
-        offline: false,
-        refresh: false,
-        search_max_age: Duration::from_secs(86_400),
-        record_max_age: Duration::from_secs(86_400),
-    };
-    Lookups::new(Cache::new(cache), Some(client), settings)
+fn lookups(
+    server: &fake_eutils::FakeEutils,
+    cache: &Path,
+    rate: f64,
+) -> claimaudit::lookup::Lookups {
+    support::lookups(server.base_url(), cache, rate)
 }
 
 fn count_resolved(statuses: impl Iterator<Item = Status>) -> usize {

@@ -2,6 +2,7 @@
 //! has one row with the citation columns empty).
 
 use super::{Formatter, Report};
+use crate::verdict::Finding;
 
 pub struct CsvFormatter;
 
@@ -26,6 +27,12 @@ const HEADER: [&str; 18] = [
     "explanation",
 ];
 
+/// "deny:uncited-claim", or "deny:uncited-claim(waived)" while a waiver applies.
+fn finding_label(finding: &Finding) -> String {
+    let waived = if finding.counts() { "" } else { "(waived)" };
+    format!("{}:{}{waived}", finding.level.as_str(), finding.code)
+}
+
 /// RFC 4180: quote a field when it holds a comma, quote, or line break.
 fn field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
@@ -40,18 +47,7 @@ impl Formatter for CsvFormatter {
         let mut out = HEADER.join(",");
         out.push_str("\r\n");
         for claim in &report.claims {
-            let claim_findings: Vec<String> = claim
-                .findings
-                .iter()
-                .map(|f| {
-                    format!(
-                        "{}:{}{}",
-                        f.level.as_str(),
-                        f.code,
-                        if f.counts() { "" } else { "(waived)" }
-                    )
-                })
-                .collect();
+            let claim_findings: Vec<String> = claim.findings.iter().map(finding_label).collect();
             let base = [
                 claim.id.clone(),
                 claim.kind.as_str().to_owned(),
@@ -65,14 +61,7 @@ impl Formatter for CsvFormatter {
                 let findings: Vec<String> = claim_findings
                     .iter()
                     .cloned()
-                    .chain(citation.findings.iter().map(|f| {
-                        format!(
-                            "{}:{}{}",
-                            f.level.as_str(),
-                            f.code,
-                            if f.counts() { "" } else { "(waived)" }
-                        )
-                    }))
+                    .chain(citation.findings.iter().map(finding_label))
                     .collect();
                 rows.push(vec![
                     citation.input.clone(),
