@@ -462,3 +462,36 @@ fn without_an_email_check_works_from_the_cache_and_says_so() {
         .stderr(predicate::str::contains("NCBI_EMAIL is not set"));
     assert_eq!(server.requests().len(), 0);
 }
+
+#[test]
+fn a_corrupt_cache_entry_is_named_on_stderr_and_not_trusted() {
+    let Some(fixtures) = common::eutils_fixtures() else {
+        return;
+    };
+    let server = FakeEutils::start(&fixtures);
+    let work = tempfile::tempdir().unwrap();
+    let file = claims_file(
+        work.path(),
+        "claims:\n  - id: c\n    text: x\n    kind: efficacy\n    citations: [\"23121403\"]\n",
+    );
+    let cache = work.path().join("cache");
+    check(&cache, &server).arg(&file).assert().code(0);
+    std::fs::write(cache.join("pubmed/23121403.json"), "{ damaged").unwrap();
+    // Offline it cannot be refetched: the claim is not checked, and the file is named.
+    check(&cache, &server)
+        .arg(&file)
+        .arg("--offline")
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("23121403.json is corrupt"));
+    // Online it is fetched again and the claim is supported once more.
+    check(&cache, &server)
+        .arg(&file)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("23121403.json is corrupt"));
+    common::claimaudit(&cache)
+        .args(["cache", "verify"])
+        .assert()
+        .success();
+}

@@ -164,6 +164,10 @@ pub fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
         .context("cannot start the async runtime")?;
     let resolutions = runtime.block_on(resolve_many(&lookups, &items, &progress));
     progress.finish_and_clear();
+    // Corrupt cache entries met on the way (refetched when online): always worth saying.
+    for warning in runtime.block_on(lookups.warnings()) {
+        eprintln!("warning: {warning}");
+    }
 
     let report = Report::build(
         &file,
