@@ -24,10 +24,13 @@ const ABOUT: &str = "Check health and beauty marketing claims against PubMed.";
 const LONG_ABOUT: &str = "\
 Check health and beauty marketing claims against PubMed.
 
-claimaudit keeps PubMed records in a cache directory (one JSON file per record, meant
-to be committed) and classifies each as evidence: its design (RCT, meta-analysis, case
-report, animal, in vitro, narrative review...), population, evidence level 1-5 and
-flags such as retracted or erratum.";
+`claimaudit check` reads a claims file (each claim as published, with the sources it
+cites), resolves every citation in PubMed through NCBI's E-utilities and a cache meant
+to be committed, classifies what each source is (RCT, meta-analysis, case report,
+animal, in vitro, narrative review, retracted...), and says which claims lack the
+evidence their kind needs: efficacy and safety claims need human clinical studies.
+Reports come as a table, JSON, SARIF, JUnit, Markdown, HTML or CSV; the exit code
+tells CI what to do.";
 
 const EXIT_CODES: &str = "\
 Exit codes:
