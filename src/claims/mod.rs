@@ -263,7 +263,8 @@ impl Checker {
         }
     }
 
-    /// A list of non-empty strings (a single string is taken as a one-item list).
+    /// A list of non-empty strings; a single string is read as a comma-separated list
+    /// (`keywords: exosome, skin`), as people write it by hand.
     fn words(&mut self, node: &Node, what: &str) -> Vec<String> {
         match &node.value {
             _ if node.is_null() => Vec::new(),
@@ -271,7 +272,15 @@ impl Checker {
                 .iter()
                 .filter_map(|item| self.text(item, what))
                 .collect(),
-            Value::Scalar { .. } => self.text(node, what).into_iter().collect(),
+            Value::Scalar { .. } => self
+                .text(node, what)
+                .map(|text| {
+                    text.split(',')
+                        .map(|w| w.trim().to_owned())
+                        .filter(|w| !w.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
             _ => {
                 self.problem(
                     node.at,
@@ -674,6 +683,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(file.product.terms, ["dental pulp", "DPSC"]);
+        let by_hand = parse(
+            Path::new("c.yaml"),
+            "claims:\n  - {id: a, text: x, kind: safety, keywords: \"exosome, skin\"}\n",
+        )
+        .unwrap();
+        assert_eq!(by_hand.claims[0].keywords, ["exosome", "skin"]);
         assert_eq!(file.policy.level(Code::ProductMismatch), Level::Deny);
         let claim = &file.claims[0];
         assert_eq!(
