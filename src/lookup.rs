@@ -7,6 +7,7 @@
 //! "could not check", never as "not found".
 
 use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -116,12 +117,15 @@ impl Lookups {
         }
     }
 
-    /// Notes a failure that means NCBI is not reachable from here at all.
-    fn note_failure<T>(
-        memory: &mut Memory,
-        result: Result<T, EutilsError>,
-    ) -> Result<T, LookupError> {
-        result.map_err(|error| {
+    /// Asks NCBI through `call`, unless this run may not (`--offline`) or NCBI already
+    /// proved unreachable; a new "unreachable" is remembered for the rest of the run.
+    async fn ask<'c, T, F, Fut>(&'c self, memory: &mut Memory, call: F) -> Result<T, LookupError>
+    where
+        F: FnOnce(&'c EutilsClient) -> Fut,
+        Fut: Future<Output = Result<T, EutilsError>>,
+    {
+        let client = self.client(memory)?;
+        call(client).await.map_err(|error| {
             let error = LookupError::from(error);
             if matches!(error, LookupError::Eutils(EutilsError::Unreachable { .. })) {
                 memory.unreachable = Some(error.clone());
@@ -146,13 +150,9 @@ impl Lookups {
             }
         }
         if !to_fetch.is_empty() {
-            let fetched = match self.client(&memory) {
-                Ok(client) => {
-                    let answer = client.efetch(&to_fetch).await;
-                    Self::note_failure(&mut memory, answer)
-                }
-                Err(e) => Err(e),
-            };
+            let fetched = self
+                .ask(&mut memory, |client| client.efetch(&to_fetch))
+                .await;
             let now = SystemTime::now();
             match fetched {
                 Ok(records) => {
@@ -229,23 +229,15 @@ impl Lookups {
         let cached = self.cached_lookup(LookupKind::Esearch, &term_owned, &mut memory.warnings);
         let answer = match cached {
             Some(answer) => answer,
-            None => match self.client(&memory) {
-                Ok(client) => {
-                    let answer = client.esearch(term, SEARCH_RETMAX).await;
-                    Self::note_failure(&mut memory, answer).and_then(|result| {
-                        self.cache
-                            .put_lookup(
-                                LookupKind::Esearch,
-                                &term_owned,
-                                &result,
-                                SystemTime::now(),
-                            )
-                            .map(|()| result)
-                            .map_err(LookupError::from)
-                    })
-                }
-                Err(e) => Err(e),
-            },
+            None => self
+                .ask(&mut memory, |client| client.esearch(term, SEARCH_RETMAX))
+                .await
+                .and_then(|result| {
+                    self.cache
+                        .put_lookup(LookupKind::Esearch, &term_owned, &result, SystemTime::now())
+                        .map(|()| result)
+                        .map_err(LookupError::from)
+                }),
         };
         memory.searches.insert(term_owned, answer.clone());
         answer
@@ -277,13 +269,9 @@ impl Lookups {
             }
         }
         if !to_ask.is_empty() {
-            let asked = match self.client(&memory) {
-                Ok(client) => {
-                    let answer = client.ecitmatch(&to_ask).await;
-                    Self::note_failure(&mut memory, answer)
-                }
-                Err(e) => Err(e),
-            };
+            let asked = self
+                .ask(&mut memory, |client| client.ecitmatch(&to_ask))
+                .await;
             let now = SystemTime::now();
             match asked {
                 Ok(answers) => {
