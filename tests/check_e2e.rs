@@ -103,10 +103,7 @@ claims:
 
 #[test]
 fn every_verdict_with_its_findings() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let server = FakeEutils::start(&fixtures);
+    let (server, _) = require_stand_in!();
     let work = tempfile::tempdir().unwrap();
     let file = claims_file(work.path(), EVERY_VERDICT);
     let report = json_report(check(&work.path().join("cache"), &server).arg(&file), 2);
@@ -154,10 +151,7 @@ fn every_verdict_with_its_findings() {
 
 #[test]
 fn the_json_report_follows_the_shipped_schema() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let server = FakeEutils::start(&fixtures);
+    let (server, _) = require_stand_in!();
     let work = tempfile::tempdir().unwrap();
     let file = claims_file(work.path(), EVERY_VERDICT);
     let schema_text = std::fs::read_to_string(
@@ -195,10 +189,7 @@ fn the_json_report_follows_the_shipped_schema() {
 
 #[test]
 fn exit_zero_when_nothing_is_denied_and_four_when_only_unchecked() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let server = FakeEutils::start(&fixtures);
+    let (server, _) = require_stand_in!();
     let work = tempfile::tempdir().unwrap();
     let file = claims_file(
         work.path(),
@@ -268,10 +259,7 @@ fn an_unreachable_server_gives_not_checked_quickly_and_still_reports_uncited_cla
 
 #[test]
 fn an_invalid_claims_file_lists_every_problem_and_asks_nothing() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let server = FakeEutils::start(&fixtures);
+    let (server, _) = require_stand_in!();
     let work = tempfile::tempdir().unwrap();
     let file = claims_file(
         work.path(),
@@ -305,10 +293,7 @@ fn an_invalid_claims_file_lists_every_problem_and_asks_nothing() {
 
 #[test]
 fn no_progress_bar_when_stderr_is_not_a_terminal() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let server = FakeEutils::start(&fixtures);
+    let (server, _) = require_stand_in!();
     let work = tempfile::tempdir().unwrap();
     let file = claims_file(work.path(), EVERY_VERDICT);
     let output = check(&work.path().join("cache"), &server)
@@ -325,10 +310,7 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
 
 #[test]
 fn the_seed_claims_offline_with_an_empty_cache_report_every_uncited_claim() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let server = FakeEutils::start(&fixtures);
+    let (server, _) = require_stand_in!();
     let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("claims.yaml");
     let file = claimaudit::claims::load(&seed).expect("the repository's claims.yaml is valid");
     let uncited: Vec<&str> = file
@@ -375,10 +357,7 @@ fn the_seed_claims_offline_with_an_empty_cache_report_every_uncited_claim() {
 
 #[test]
 fn policy_from_the_file_and_the_command_line() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let server = FakeEutils::start(&fixtures);
+    let (server, _) = require_stand_in!();
     let work = tempfile::tempdir().unwrap();
     let file = claims_file(
         work.path(),
@@ -403,10 +382,7 @@ fn policy_from_the_file_and_the_command_line() {
 
 #[test]
 fn output_files_in_several_formats() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let server = FakeEutils::start(&fixtures);
+    let (server, _) = require_stand_in!();
     let work = tempfile::tempdir().unwrap();
     let file = claims_file(work.path(), EVERY_VERDICT);
     let json_path = work.path().join("report.json");
@@ -445,10 +421,7 @@ fn output_files_in_several_formats() {
 
 #[test]
 fn without_an_email_check_works_from_the_cache_and_says_so() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let server = FakeEutils::start(&fixtures);
+    let (server, _) = require_stand_in!();
     let work = tempfile::tempdir().unwrap();
     let file = claims_file(
         work.path(),
@@ -465,10 +438,7 @@ fn without_an_email_check_works_from_the_cache_and_says_so() {
 
 #[test]
 fn a_corrupt_cache_entry_is_named_on_stderr_and_not_trusted() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let server = FakeEutils::start(&fixtures);
+    let (server, _) = require_stand_in!();
     let work = tempfile::tempdir().unwrap();
     let file = claims_file(
         work.path(),

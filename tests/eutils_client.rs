@@ -7,7 +7,6 @@ use std::time::Duration;
 use claimaudit::cache::Cache;
 use claimaudit::eutils::{ClientConfig, EutilsClient, POST_ABOVE_IDS};
 use claimaudit::lookup::{LookupSettings, Lookups};
-use common::fake_eutils::FakeEutils;
 
 fn config(base_url: String) -> ClientConfig {
     ClientConfig {
@@ -33,10 +32,7 @@ fn settings() -> LookupSettings {
 
 #[tokio::test]
 async fn many_ids_go_in_one_post_and_missing_ones_are_not_found() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let server = FakeEutils::start(&fixtures);
+    let (server, fixtures) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     let known: Vec<String> = common::index(&fixtures)
         .into_iter()
@@ -79,10 +75,7 @@ async fn many_ids_go_in_one_post_and_missing_ones_are_not_found() {
 
 #[tokio::test]
 async fn a_small_batch_is_a_get_with_tool_and_email() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let server = FakeEutils::start(&fixtures);
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     let client = EutilsClient::new(config(server.base_url()), cache.path()).unwrap();
     let records = client
@@ -99,10 +92,7 @@ async fn a_small_batch_is_a_get_with_tool_and_email() {
 
 #[tokio::test]
 async fn the_same_search_is_sent_once_per_run() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let server = FakeEutils::start(&fixtures);
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     let client = EutilsClient::new(config(server.base_url()), cache.path()).unwrap();
     let lookups = Lookups::new(Cache::new(cache.path()), Some(client), settings());
@@ -115,10 +105,7 @@ async fn the_same_search_is_sent_once_per_run() {
 
 #[tokio::test]
 async fn many_citations_share_batched_requests() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let server = FakeEutils::start(&fixtures);
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     let client = EutilsClient::new(
         ClientConfig {

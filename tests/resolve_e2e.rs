@@ -15,20 +15,6 @@ use serde_json::Value;
 const EMAIL: &str = "audit-tests@example.org";
 const API_KEY: &str = "k3y-that-must-never-leak-0123456789";
 
-fn server() -> Option<(FakeEutils, std::path::PathBuf)> {
-    let fixtures = common::eutils_fixtures()?;
-    Some((FakeEutils::start(&fixtures), fixtures))
-}
-
-macro_rules! require_server {
-    () => {
-        match server() {
-            Some(pair) => pair,
-            None => return,
-        }
-    };
-}
-
 /// `claimaudit` pointed at the stand-in, with fast retries and no inherited key.
 fn claimaudit(cache: &Path, server: &FakeEutils) -> Command {
     let mut cmd = common::claimaudit(cache);
@@ -72,7 +58,7 @@ fn cache_files(cache: &Path) -> Vec<(String, String)> {
 
 #[test]
 fn a_pmid_resolves_and_a_second_run_sends_nothing() {
-    let (server, _) = require_server!();
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     let first = resolve_json(cache.path(), &server, &["PMID: 23121403"], 0);
     assert_eq!(first["status"], "resolved");
@@ -97,7 +83,7 @@ fn a_pmid_resolves_and_a_second_run_sends_nothing() {
 
 #[test]
 fn a_doi_resolves_only_to_a_record_carrying_it() {
-    let (server, _) = require_server!();
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     let out = resolve_json(
         cache.path(),
@@ -122,7 +108,7 @@ fn a_doi_resolves_only_to_a_record_carrying_it() {
 
 #[test]
 fn a_pmcid_resolves() {
-    let (server, _) = require_server!();
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     // The retracted 2019 record carries a PMC id in its ArticleIdList; read it from
     // a separate cache so the PMCID lookup below starts cold.
@@ -142,7 +128,7 @@ fn a_pmcid_resolves() {
 
 #[test]
 fn an_author_year_journal_string_resolves_by_search() {
-    let (server, _) = require_server!();
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     let out = resolve_json(
         cache.path(),
@@ -177,7 +163,7 @@ fn an_author_year_journal_string_resolves_by_search() {
 
 #[test]
 fn a_full_reference_with_title_resolves_and_ecitmatch_is_checked() {
-    let (server, _) = require_server!();
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     let out = resolve_json(
         cache.path(),
@@ -232,7 +218,7 @@ fn a_full_reference_with_title_resolves_and_ecitmatch_is_checked() {
 
 #[test]
 fn an_author_year_with_several_papers_is_ambiguous_with_ranked_candidates() {
-    let (server, _) = require_server!();
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     let out = resolve_json(cache.path(), &server, &["Zhang et al., 2015"], 2);
     assert_eq!(out["status"], "ambiguous");
@@ -247,7 +233,7 @@ fn an_author_year_with_several_papers_is_ambiguous_with_ranked_candidates() {
 
 #[test]
 fn a_citation_that_does_not_exist_is_not_found_with_the_queries_tried() {
-    let (server, _) = require_server!();
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     let out = resolve_json(
         cache.path(),
@@ -282,7 +268,7 @@ fn a_citation_that_does_not_exist_is_not_found_with_the_queries_tried() {
 
 #[test]
 fn offline_sends_nothing_and_reports_not_checked() {
-    let (server, _) = require_server!();
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     let out = resolve_json(cache.path(), &server, &["23121403", "--offline"], 4);
     assert_eq!(out["status"], "not-checked");
@@ -297,7 +283,7 @@ fn offline_sends_nothing_and_reports_not_checked() {
 
 #[test]
 fn requests_keep_to_the_rate_limit() {
-    let (server, _) = require_server!();
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     // A citation that walks the whole search ladder: many requests in a row.
     claimaudit(cache.path(), &server)
@@ -318,7 +304,7 @@ fn requests_keep_to_the_rate_limit() {
 
 #[test]
 fn x_ratelimit_remaining_zero_holds_the_next_request_back() {
-    let (server, _) = require_server!();
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     server.set_rate_limit_headers(Some((3, 0)));
     claimaudit(cache.path(), &server)
@@ -337,7 +323,7 @@ fn x_ratelimit_remaining_zero_holds_the_next_request_back() {
 /// A failure followed by a good answer: the retry succeeds and only the good answer is
 /// cached.
 fn retried_then_resolved(failure: Scripted, endpoint: &str, citation: &str, pmid: &str) {
-    let (server, _) = require_server!();
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     server.script(endpoint, vec![failure]);
     let out = resolve_json(cache.path(), &server, &[citation], 0);
@@ -457,7 +443,7 @@ fn a_connection_cut_mid_answer_is_retried() {
 
 #[test]
 fn when_retries_run_out_the_outcome_is_not_checked_and_nothing_is_cached() {
-    let (server, _) = require_server!();
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     server.script("efetch", vec![Scripted::status(503, "busy"); 3]);
     let out = resolve_json(cache.path(), &server, &["23121403", "--retries", "2"], 4);
@@ -485,7 +471,7 @@ fn when_retries_run_out_the_outcome_is_not_checked_and_nothing_is_cached() {
 
 #[test]
 fn the_api_key_is_sent_but_never_shown_or_stored() {
-    let (server, fixtures) = require_server!();
+    let (server, fixtures) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     let html = std::fs::read(fixtures.join("errors/biopython-pmfetch-response.html")).unwrap();
     server.script(
@@ -534,7 +520,7 @@ fn the_api_key_is_sent_but_never_shown_or_stored() {
 
 #[test]
 fn two_processes_sharing_a_cache_both_succeed_within_one_rate_limit() {
-    let (server, _) = require_server!();
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     let citations = [
         "Brighton, T.A., et al., 2012. N Engl J Med",
@@ -581,7 +567,7 @@ fn two_processes_sharing_a_cache_both_succeed_within_one_rate_limit() {
 
 #[test]
 fn a_corrupt_cache_entry_is_reported_and_refetched() {
-    let (server, _) = require_server!();
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     resolve_json(cache.path(), &server, &["23121403"], 0);
     let entry = cache.path().join("pubmed/23121403.json");
@@ -607,7 +593,7 @@ fn a_corrupt_cache_entry_is_reported_and_refetched() {
 
 #[test]
 fn a_missing_email_is_a_usage_error_unless_offline() {
-    let (server, _) = require_server!();
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     claimaudit(cache.path(), &server)
         .env_remove("NCBI_EMAIL")
@@ -626,7 +612,7 @@ fn a_missing_email_is_a_usage_error_unless_offline() {
 
 #[test]
 fn an_identifier_with_a_different_author_and_year_is_flagged() {
-    let (server, _) = require_server!();
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     let out = resolve_json(
         cache.path(),
@@ -647,7 +633,7 @@ fn an_identifier_with_a_different_author_and_year_is_flagged() {
 
 #[test]
 fn refresh_and_max_age_ask_again() {
-    let (server, _) = require_server!();
+    let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     let citation = "Brighton, T.A., et al., 2012. N Engl J Med";
     resolve_json(cache.path(), &server, &[citation], 0);

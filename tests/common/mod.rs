@@ -38,6 +38,24 @@ macro_rules! require_fixtures {
     };
 }
 
+/// The local E-utilities stand-in serving the shared fixtures, and the fixtures' path;
+/// `None` (reason printed) when ../shared is absent.
+pub fn stand_in() -> Option<(fake_eutils::FakeEutils, PathBuf)> {
+    let fixtures = eutils_fixtures()?;
+    Some((fake_eutils::FakeEutils::start(&fixtures), fixtures))
+}
+
+/// Starts the stand-in, or returns early from a test when the shared fixtures are not there.
+#[macro_export]
+macro_rules! require_stand_in {
+    () => {
+        match common::stand_in() {
+            Some(pair) => pair,
+            None => return,
+        }
+    };
+}
+
 /// Every efetch XML file in the shared fixtures, sorted.
 pub fn efetch_files(fixtures: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
