@@ -8,17 +8,19 @@
 //!
 //! Run: `cargo bench --bench check_scale` (BENCH_CLAIMS=10000, BENCH_RUNS=3).
 
-#[path = "../tests/common/fake_eutils.rs"]
+#[path = "../tests/common/fake_eutils/mod.rs"]
 mod fake_eutils;
 mod support;
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Instant, SystemTime};
 
-use claimaudit::cache::Cache;
+use claimaudit::audit::CitationIndex;
+use claimaudit::progress::NoProgress;
+use claimaudit::pubmed::cache::Cache;
+use claimaudit::resolve::resolve_all;
 
 fn main() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/eutils");
@@ -46,7 +48,7 @@ fn main() {
     files.sort();
     for file in &files {
         let bytes = std::fs::read(file).unwrap();
-        claimaudit::import::import_document(
+        claimaudit::pubmed::import::import_document(
             &cache,
             &file.display().to_string(),
             &bytes,
@@ -57,17 +59,8 @@ fn main() {
 
     std::fs::write(&claims_path, generate(&fixtures, claims)).unwrap();
     let file = claimaudit::claims::load(&claims_path).unwrap();
-    let items: Vec<(String, Vec<String>)> = file
-        .claims
-        .iter()
-        .flat_map(|c| {
-            c.citations
-                .iter()
-                .map(|cited| (cited.text.clone(), c.keywords.clone()))
-        })
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let index = CitationIndex::new(&file);
+    let items = index.distinct();
 
     // Searches: answered once by the stand-in, so the timed run is all cache.
     let server = fake_eutils::FakeEutils::start(&fixtures);
@@ -77,10 +70,9 @@ fn main() {
         .unwrap();
     let warmup = Instant::now();
     let requests = runtime.block_on(async {
-        let lookups = support::lookups(server.base_url(), &cache_dir, 10.0);
-        claimaudit::resolve::resolve_many(&lookups, &items, &indicatif::ProgressBar::hidden())
-            .await;
-        lookups.requests_sent()
+        let source = support::source(server.base_url(), &cache_dir, 10.0);
+        resolve_all(&source, items, &NoProgress).await;
+        source.inner().requests_sent()
     });
     println!(
         "{} claims, {} distinct citations; cache filled with {requests} requests in {:.1} s",

@@ -13,7 +13,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use claimaudit::pubmed_xml::ArticleReader;
+use claimaudit::pubmed::xml::ArticleReader;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 

@@ -1,21 +1,27 @@
 //! Requests sent to resolve N distinct citations, against a local E-utilities stand-in
 //! serving the real fixture records (nothing reaches NCBI).
 //!
-//! Reports, for a cold cache: requests sent by the batched resolver (`resolve_many`)
+//! Reports, for a cold cache: requests sent by the batched resolver (`resolve_all`)
 //! against the minimum the citations need, the same for resolving one citation at a
 //! time, and the wall time against the rate-limit floor (requests ÷ rate). Then a warm
 //! run on the filled cache, which should send nothing.
 //!
+//! With `BENCH_LATENCY_MS` the stand-in takes that long to answer each request (NCBI
+//! typically takes a few hundred milliseconds): the wall time then shows whether
+//! requests in flight together keep the rate limit, not the answer time, the bound.
+//!
 //! Run: `cargo bench --bench resolve_requests` (BENCH_CITATIONS=30, BENCH_RATE=3).
 
-#[path = "../tests/common/fake_eutils.rs"]
+#[path = "../tests/common/fake_eutils/mod.rs"]
 mod fake_eutils;
 mod support;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use claimaudit::resolve::{Status, resolve, resolve_many};
+use claimaudit::citation::CitedAs;
+use claimaudit::progress::NoProgress;
+use claimaudit::resolve::{CitationKey, ResolutionStatus, resolve, resolve_all};
 
 fn main() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/eutils");
@@ -29,6 +35,11 @@ fn main() {
     let count: usize = env_number("BENCH_CITATIONS", 30.0) as usize;
     let rate = env_number("BENCH_RATE", 3.0);
     let server = fake_eutils::FakeEutils::start(&fixtures);
+    let latency = env_number("BENCH_LATENCY_MS", 0.0);
+    if latency > 0.0 {
+        server.set_delay(Some(Duration::from_secs_f64(latency / 1000.0)));
+        println!("every answer takes {latency} ms");
+    }
     let (items, minimum) = citations(&fixtures, count);
     println!(
         "{} citations: a third PMIDs, a third DOIs, a third author-year-journal strings",
@@ -41,11 +52,11 @@ fn main() {
         .unwrap();
     let batched_cache = tempfile::tempdir().unwrap();
     let (requests, elapsed, resolved) = runtime.block_on(async {
-        let lookups = lookups(&server, batched_cache.path(), rate);
+        let source = source(&server, batched_cache.path(), rate);
         let start = Instant::now();
-        let outcomes = resolve_many(&lookups, &items, &indicatif::ProgressBar::hidden()).await;
+        let outcomes = resolve_all(&source, &items, &NoProgress).await;
         (
-            lookups.requests_sent(),
+            source.inner().requests_sent(),
             start.elapsed(),
             count_resolved(outcomes.iter().map(|r| r.status)),
         )
@@ -62,19 +73,19 @@ fn main() {
         elapsed.as_secs_f64() / floor.as_secs_f64().max(f64::EPSILON)
     );
     let warm = runtime.block_on(async {
-        let lookups = lookups(&server, batched_cache.path(), rate);
-        resolve_many(&lookups, &items, &indicatif::ProgressBar::hidden()).await;
-        lookups.requests_sent()
+        let source = source(&server, batched_cache.path(), rate);
+        resolve_all(&source, &items, &NoProgress).await;
+        source.inner().requests_sent()
     });
     println!("batched, warm:   {warm:>4} requests");
 
     let single_cache = tempfile::tempdir().unwrap();
     let single = runtime.block_on(async {
-        let lookups = lookups(&server, single_cache.path(), rate);
-        for (text, keywords) in &items {
-            resolve(&lookups, text, keywords).await;
+        let source = source(&server, single_cache.path(), rate);
+        for item in &items {
+            resolve(&source, &item.cited, &item.keywords).await;
         }
-        lookups.requests_sent()
+        source.inner().requests_sent()
     });
     println!(
         "one at a time:   {single:>4} requests (ratio {:.2} to the minimum)",
@@ -89,22 +100,24 @@ fn env_number(name: &str, default: f64) -> f64 {
         .unwrap_or(default)
 }
 
-fn lookups(
+fn source(
     server: &fake_eutils::FakeEutils,
     cache: &Path,
     rate: f64,
-) -> claimaudit::lookup::Lookups {
-    support::lookups(server.base_url(), cache, rate)
+) -> claimaudit::pubmed::CachedSource<claimaudit::pubmed::eutils::EutilsClient> {
+    support::source(server.base_url(), cache, rate)
 }
 
-fn count_resolved(statuses: impl Iterator<Item = Status>) -> usize {
-    statuses.filter(|s| *s == Status::Resolved).count()
+fn count_resolved(statuses: impl Iterator<Item = ResolutionStatus>) -> usize {
+    statuses
+        .filter(|s| *s == ResolutionStatus::Resolved)
+        .count()
 }
 
 /// Distinct citations from the fixture index, and the fewest requests that can answer
-/// them: one efetch for all PMIDs, one esearch per DOI and per free-text citation, and
-/// one efetch for every record those searches name.
-fn citations(fixtures: &Path, count: usize) -> (Vec<(String, Vec<String>)>, usize) {
+/// them: one esearch per DOI and per free-text citation, and one efetch for the cited
+/// PMIDs and every record those searches name together.
+fn citations(fixtures: &Path, count: usize) -> (Vec<CitationKey>, usize) {
     let index = std::fs::read_to_string(fixtures.join("INDEX.tsv")).unwrap();
     let rows: Vec<Vec<&str>> = index
         .lines()
@@ -127,16 +140,16 @@ fn citations(fixtures: &Path, count: usize) -> (Vec<(String, Vec<String>)>, usiz
             texts.push(format!("{author} et al., {year}. {journal}"));
         }
     }
-    let minimum = usize::from(!pmids.is_empty())
-        + dois.len()
-        + texts.len()
-        + usize::from(!(dois.is_empty() && texts.is_empty()));
+    let minimum = dois.len() + texts.len() + 1;
     let items = pmids
         .into_iter()
         .chain(dois)
         .chain(texts)
         .take(count)
-        .map(|text| (text, Vec::new()))
+        .map(|text| CitationKey {
+            cited: CitedAs::Text(text),
+            keywords: Vec::new(),
+        })
         .collect();
     (items, minimum)
 }

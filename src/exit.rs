@@ -1,4 +1,5 @@
-//! The process exit codes, one list for every command, documented in the README.
+//! The process exit codes, one list for every command. `--help`, the README and the
+//! tests all read it from here.
 
 use std::process::ExitCode;
 
@@ -17,8 +18,49 @@ pub enum Exit {
     NotChecked = 4,
 }
 
+impl Exit {
+    /// Every exit code, in numeric order.
+    pub const ALL: [Exit; 5] = [
+        Exit::Clean,
+        Exit::Unexpected,
+        Exit::Denied,
+        Exit::InvalidInput,
+        Exit::NotChecked,
+    ];
+
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// What the code means, in a line.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Exit::Clean => "success, nothing denied",
+            Exit::Unexpected => "unexpected error (a bug, or the disk/filesystem failed)",
+            Exit::Denied => {
+                "at least one deny-level finding (resolve: the citation is ambiguous or not found)"
+            }
+            Exit::InvalidInput => {
+                "invalid input or usage (bad argument, invalid claims file, a file that is not PubMed XML)"
+            }
+            Exit::NotChecked => {
+                "something could not be verified (not cached, offline, NCBI unreachable)"
+            }
+        }
+    }
+
+    /// "Exit codes:" followed by one line per code, for `--help`.
+    pub fn help() -> String {
+        let mut text = String::from("Exit codes:\n");
+        for exit in Exit::ALL {
+            text.push_str(&format!("  {}  {}\n", exit.code(), exit.meaning()));
+        }
+        text
+    }
+}
+
 impl From<Exit> for ExitCode {
     fn from(exit: Exit) -> Self {
-        ExitCode::from(exit as u8)
+        ExitCode::from(exit.code())
     }
 }

@@ -1,28 +1,49 @@
 //! claimaudit checks health and beauty marketing claims against PubMed.
 //!
-//! The pipeline, one module per stage:
+//! # Architecture
 //!
-//! 1. [`pubmed_xml`] reads PubMed XML (efetch answers) into [`record::Record`]s;
-//! 2. [`cache`] keeps those records on disk, one reviewable file each, and [`import`]
-//!    loads efetch files into it;
-//! 3. [`evidence`] says what each record is as evidence (design, population, level) and
-//!    which warnings it carries (retracted, erratum, ...);
-//! 4. [`format`] renders records for people (table) and programs (JSON);
-//! 5. [`cli`] is the command line over all of it, with the [`exit`] codes.
+//! The audit is a pipeline; each stage is a module, and [`audit::audit`] runs them in
+//! order:
+//!
+//! ```text
+//! claims ─▶ citations ─▶ resolve ──────────────▶ judge ─▶ policy ─▶ report
+//!                          │   ▲
+//!                          ▼   │ records
+//!                     pubmed::PubmedSource
+//!            (CachedSource over E-utilities, offline, or memory)
+//! ```
+//!
+//! - [`claims`]: loads and validates `claims.yaml`, every problem with line and column.
+//! - [`citation`]: what a claim cites, read once into a [`citation::Citation`]
+//!   (identifiers via [`ids`], the one place that knows every PMID/DOI/PMCID spelling).
+//! - [`resolve`]: each citation to the record it means, or ambiguous / not found / not
+//!   checked, through typed questions to a [`pubmed::PubmedSource`].
+//! - [`pubmed`]: records ([`pubmed::record`], read from XML by [`pubmed::xml`]), the
+//!   source seam and its implementations ([`pubmed::eutils`] over HTTP, offline,
+//!   [`pubmed::memory`]), and the cache in front of them ([`pubmed::cached`]).
+//! - [`judge`]: what each record is as [`judge::evidence`], and each claim's verdict;
+//!   raises [`findings`] without levels.
+//! - [`policy`]: gives every finding its level and waiver status, in one place.
+//! - [`report`]: the report model and one formatter per output format (plus the
+//!   outputs of `show` and `resolve`).
+//!
+//! Shared: [`text`] (the one normalisation for comparing words and names), [`progress`]
+//! (how long runs report progress) and [`exit`] (the exit codes). The command line lives
+//! in the binary (`src/main.rs`, `src/cli/`): parsing arguments, printing, exit codes.
+//! The library never prints.
 
-pub mod cache;
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod audit;
 pub mod citation;
 pub mod claims;
-pub mod cli;
-pub mod eutils;
-pub mod evidence;
 pub mod exit;
-pub mod format;
-pub mod import;
-pub mod lookup;
+pub mod findings;
+pub mod ids;
+pub mod judge;
 pub mod policy;
-pub mod pubmed_xml;
-pub mod record;
+pub mod progress;
+pub mod pubmed;
 pub mod report;
 pub mod resolve;
-pub mod verdict;
+pub mod text;

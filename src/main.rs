@@ -1,6 +1,8 @@
-//! The `claimaudit` binary: everything lives in the library; this only hands over the
-//! exit code.
+//! The `claimaudit` binary: the command line over the library. Everything it does is in
+//! `cli/`; this only hands over the exit code.
+
+mod cli;
 
 fn main() -> std::process::ExitCode {
-    claimaudit::cli::main().into()
+    cli::main().into()
 }

@@ -1,12 +1,18 @@
-//! The E-utilities client and lookups, used as a library against the local stand-in.
+//! The E-utilities client behind the cache, used as a library against the local
+//! stand-in: batching, POST, one request per question, and several in flight.
 
 mod common;
 
 use std::time::Duration;
 
-use claimaudit::cache::Cache;
-use claimaudit::eutils::{ClientConfig, EutilsClient, POST_ABOVE_IDS};
-use claimaudit::lookup::{LookupSettings, Lookups};
+use claimaudit::citation::CitedAs;
+use claimaudit::ids::Pmid;
+use claimaudit::progress::NoProgress;
+use claimaudit::pubmed::cache::Cache;
+use claimaudit::pubmed::eutils::{ApiKey, ClientConfig, EutilsClient, POST_ABOVE_IDS};
+use claimaudit::pubmed::source::{AuthorName, FieldQuery, PubmedSource, SearchQuery, Years};
+use claimaudit::pubmed::{CacheSettings, CachedSource};
+use claimaudit::resolve::{CitationKey, ResolutionStatus, resolve_all};
 
 fn config(base_url: String) -> ClientConfig {
     ClientConfig {
@@ -21,33 +27,41 @@ fn config(base_url: String) -> ClientConfig {
     }
 }
 
-fn settings() -> LookupSettings {
-    LookupSettings {
+fn settings() -> CacheSettings {
+    CacheSettings {
         offline: false,
         refresh: false,
-        search_max_age: Duration::from_secs(3600),
+        lookup_max_age: Duration::from_secs(3600),
         record_max_age: Duration::from_secs(3600),
     }
+}
+
+fn cached(config: ClientConfig, cache: &std::path::Path) -> CachedSource<EutilsClient> {
+    let client = EutilsClient::new(config, cache).unwrap();
+    CachedSource::new(client, Cache::new(cache), settings())
+}
+
+fn pmid(text: &str) -> Pmid {
+    text.parse().unwrap()
 }
 
 #[tokio::test]
 async fn many_ids_go_in_one_post_and_missing_ones_are_not_found() {
     let (server, fixtures) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
-    let known: Vec<String> = common::index(&fixtures)
+    let known: Vec<Pmid> = common::index(&fixtures)
         .into_iter()
-        .map(|r| r.pmid)
+        .map(|r| pmid(&r.pmid))
         .take(240)
         .collect();
     let mut asked = known.clone();
-    asked.push("99999991".into());
-    asked.push("99999992".into());
-    asked.push(known[0].clone()); // asked twice, fetched once
+    asked.push(pmid("99999991"));
+    asked.push(pmid("99999992"));
+    asked.push(known[0]); // asked twice, fetched once
     assert!(asked.len() > POST_ABOVE_IDS);
 
-    let client = EutilsClient::new(config(server.base_url()), cache.path()).unwrap();
-    let lookups = Lookups::new(Cache::new(cache.path()), Some(client), settings());
-    let answers = lookups.records(&asked).await;
+    let source = cached(config(server.base_url()), cache.path());
+    let answers = source.fetch(&asked).await;
     let requests = server.requests();
     assert_eq!(requests.len(), 1, "one batched request");
     assert_eq!(
@@ -60,16 +74,15 @@ async fn many_ids_go_in_one_post_and_missing_ones_are_not_found() {
         assert_eq!(&record.pmid, pmid);
     }
     assert!(
-        answers["99999991"].as_ref().unwrap().is_none(),
+        answers[&pmid("99999991")].as_ref().unwrap().is_none(),
         "missing ids are reported, not dropped"
     );
 
     // Asking again in the same run, or in a new one, sends nothing.
-    lookups.records(&asked).await;
-    let client = EutilsClient::new(config(server.base_url()), cache.path()).unwrap();
-    let again = Lookups::new(Cache::new(cache.path()), Some(client), settings());
-    let answers = again.records(&asked).await;
-    assert!(answers["99999992"].as_ref().unwrap().is_none());
+    source.fetch(&asked).await;
+    let again = cached(config(server.base_url()), cache.path());
+    let answers = again.fetch(&asked).await;
+    assert!(answers[&pmid("99999992")].as_ref().unwrap().is_none());
     assert_eq!(server.requests().len(), 1);
 }
 
@@ -79,7 +92,7 @@ async fn a_small_batch_is_a_get_with_tool_and_email() {
     let cache = tempfile::tempdir().unwrap();
     let client = EutilsClient::new(config(server.base_url()), cache.path()).unwrap();
     let records = client
-        .efetch(&["23121403".into(), "993".into()])
+        .efetch(&[pmid("23121403"), pmid("993")])
         .await
         .unwrap();
     assert_eq!(records.len(), 2);
@@ -90,34 +103,89 @@ async fn a_small_batch_is_a_get_with_tool_and_email() {
     assert_eq!(client.requests_sent(), 1);
 }
 
+fn brighton_2012() -> SearchQuery {
+    SearchQuery::Fields(FieldQuery {
+        first_author: Some(AuthorName {
+            last_name: "Brighton".into(),
+            initials: "TA".into(),
+        }),
+        years: Some(Years::exactly(2012)),
+        ..FieldQuery::default()
+    })
+}
+
 #[tokio::test]
-async fn the_same_search_is_sent_once_per_run() {
+async fn the_same_search_asked_at_once_is_sent_once() {
     let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
-    let client = EutilsClient::new(config(server.base_url()), cache.path()).unwrap();
-    let lookups = Lookups::new(Cache::new(cache.path()), Some(client), settings());
-    let term = "\"Brighton TA\"[1au] AND 2012[dp]";
-    let (a, b) = tokio::join!(lookups.search(term), lookups.search(term));
-    assert_eq!(a.unwrap().ids, vec!["23121403".to_owned()]);
-    assert_eq!(b.unwrap().ids, vec!["23121403".to_owned()]);
-    assert_eq!(server.requests().len(), 1);
+    let source = cached(config(server.base_url()), cache.path());
+    let query = brighton_2012();
+    let (a, b, c) = tokio::join!(
+        source.search(&query),
+        source.search(&query),
+        source.search(&query)
+    );
+    for hits in [a, b, c] {
+        assert_eq!(hits.unwrap().pmids, vec![pmid("23121403")]);
+    }
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].param("term"),
+        Some("Brighton TA[1au] AND 2012[dp]"),
+        "the typed query is written in PubMed's syntax by the E-utilities side"
+    );
+}
+
+#[tokio::test]
+async fn different_searches_are_in_flight_together_within_the_rate() {
+    let (server, _) = require_stand_in!();
+    let cache = tempfile::tempdir().unwrap();
+    // Every answer takes 600 ms: one at a time, four searches would take 2.4 s.
+    server.set_delay(Some(Duration::from_millis(600)));
+    let source = cached(
+        ClientConfig {
+            requests_per_second: 10.0,
+            api_key: ApiKey::new("test-key"),
+            ..config(server.base_url())
+        },
+        cache.path(),
+    );
+    let queries: Vec<SearchQuery> = (2010..2014)
+        .map(|year| {
+            SearchQuery::Fields(FieldQuery {
+                years: Some(Years::exactly(year)),
+                journal: Some("N Engl J Med".into()),
+                ..FieldQuery::default()
+            })
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let answers = futures_util::future::join_all(queries.iter().map(|q| source.search(q))).await;
+    let elapsed = started.elapsed();
+    assert!(answers.iter().all(Result::is_ok));
+    assert_eq!(server.requests().len(), 4);
+    assert!(
+        elapsed < Duration::from_millis(1800),
+        "four slow answers overlapped: {elapsed:?}"
+    );
+    let times: Vec<_> = server.requests().iter().map(|r| r.at).collect();
+    common::assert_rate(&times, 10, Duration::from_millis(50));
 }
 
 #[tokio::test]
 async fn many_citations_share_batched_requests() {
     let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
-    let client = EutilsClient::new(
+    let source = cached(
         ClientConfig {
             requests_per_second: 10.0,
-            api_key: claimaudit::eutils::ApiKey::new("test-key"),
+            api_key: ApiKey::new("test-key"),
             ..config(server.base_url())
         },
         cache.path(),
-    )
-    .unwrap();
-    let lookups = Lookups::new(Cache::new(cache.path()), Some(client), settings());
-    let items: Vec<(String, Vec<String>)> = [
+    );
+    let citations: Vec<CitationKey> = [
         "23121403",
         "PMID: 993",
         "31844417",
@@ -126,22 +194,24 @@ async fn many_citations_share_batched_requests() {
         "Zhu N, Zhang D, Wang W, et al. A Novel Coronavirus from Patients with Pneumonia in China, 2019. N Engl J Med. 2020;382(8):727-733.",
     ]
     .iter()
-    .map(|t| (t.to_string(), Vec::new()))
+    .map(|t| CitationKey {
+        cited: CitedAs::Text(t.to_string()),
+        keywords: Vec::new(),
+    })
     .collect();
-    let resolutions =
-        claimaudit::resolve::resolve_many(&lookups, &items, &indicatif::ProgressBar::hidden())
-            .await;
-    for (resolution, (text, _)) in resolutions.iter().zip(&items) {
+    let resolutions = resolve_all(&source, &citations, &NoProgress).await;
+    for (resolution, key) in resolutions.iter().zip(&citations) {
         assert_eq!(
             resolution.status,
-            claimaudit::resolve::Status::Resolved,
-            "{text}"
+            ResolutionStatus::Resolved,
+            "{}",
+            key.cited
         );
     }
     assert_eq!(
         server.requests_to("efetch").len(),
-        2,
-        "given PMIDs, then all candidates"
+        1,
+        "every record the citations need in one batch"
     );
     assert_eq!(
         server.requests_to("ecitmatch").len(),

@@ -10,7 +10,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use claimaudit::pubmed_xml::parse_article_set;
+use claimaudit::pubmed::xml::parse_article_set;
 use common::fake_eutils::{FakeEutils, Scripted};
 
 const PMID_ASPIRIN: &str = "23121403"; // Brighton TA, N Engl J Med 2012;367:1979-87
@@ -170,7 +170,7 @@ fn pmids_of(xml: &[u8]) -> Vec<String> {
     parse_article_set(xml)
         .expect("efetch answer parses with claimaudit's parser")
         .into_iter()
-        .map(|r| r.pmid)
+        .map(|r| r.pmid.to_string())
         .collect()
 }
 
@@ -190,7 +190,7 @@ fn serves_every_distinct_fixture_record() {
     );
     let distinct: BTreeSet<String> = common::index(&fixtures)
         .into_iter()
-        .map(|r| r.pmid)
+        .map(|r| r.pmid.to_string())
         .collect();
     assert_eq!(server.record_count(), distinct.len());
 }

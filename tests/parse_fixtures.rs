@@ -5,8 +5,8 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use claimaudit::pubmed_xml::parse_article_set;
-use claimaudit::record::Record;
+use claimaudit::pubmed::record::Record;
+use claimaudit::pubmed::xml::parse_article_set;
 
 fn count(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
@@ -80,7 +80,7 @@ fn every_fixture_file_parses_without_losing_records_or_headings() {
                 "markup left in title of {}",
                 record.pmid
             );
-            pmids.insert(record.pmid.clone());
+            pmids.insert(record.pmid);
         }
     }
     assert_eq!(pmids.len(), 804, "MANIFEST.md counts 804 distinct records");
@@ -99,7 +99,7 @@ fn parsed_fields_agree_with_the_fixture_index() {
         });
         let record = records
             .iter()
-            .find(|r| r.pmid == row.pmid)
+            .find(|r| r.pmid.to_string() == row.pmid)
             .unwrap_or_else(|| panic!("PMID {} missing from {}", row.pmid, row.file));
         let context = format!("PMID {} in {}", row.pmid, row.file);
         assert_eq!(
@@ -135,7 +135,11 @@ fn parsed_fields_agree_with_the_fixture_index() {
             "{context}: abstract"
         );
         assert_eq!(
-            record.doi.clone().unwrap_or_default(),
+            record
+                .doi
+                .as_ref()
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             row.doi,
             "{context}: DOI"
         );
@@ -150,15 +154,17 @@ fn detailed_fields_of_real_records() {
 
     // 2025 DTD: retracted, structured abstract with <i> markup, PMC id, UI attributes.
     let retracted = parse("efetch/cyanheads-pubmed-mcp/pmid31844417-source.xml").remove(0);
-    assert_eq!(retracted.pmid, "31844417");
+    assert_eq!(retracted.pmid.to_string(), "31844417");
     assert!(
         retracted
             .pmcid
-            .as_deref()
-            .is_some_and(|p| p.starts_with("PMC"))
+            .is_some_and(|p| p.to_string().starts_with("PMC"))
     );
     let retraction = retracted.links_of("RetractionIn").next().unwrap();
-    assert_eq!(retraction.pmid.as_deref(), Some("40251503"));
+    assert_eq!(
+        retraction.pmid.map(|p| p.to_string()).as_deref(),
+        Some("40251503")
+    );
     let retracted_type = retracted
         .publication_types
         .iter()
@@ -180,7 +186,12 @@ fn detailed_fields_of_real_records() {
     // 2011 DTD without UI attributes; hundreds of Cites links that are not kept.
     let old = parse("efetch/neilfws-pubmed/example-993-retracted.xml").remove(0);
     assert_eq!(
-        old.links_of("RetractionIn").next().unwrap().pmid.as_deref(),
+        old.links_of("RetractionIn")
+            .next()
+            .unwrap()
+            .pmid
+            .map(|p| p.to_string())
+            .as_deref(),
         Some("195582")
     );
     assert!(old.links_of("Cites").next().is_none());
@@ -188,8 +199,11 @@ fn detailed_fields_of_real_records() {
 
     // A book article: title from the book, editors kept apart from authors.
     let book = parse("efetch/eutils-json/efetch.pubmedbook.xml").remove(0);
-    assert_eq!(book.kind, claimaudit::record::RecordKind::BookArticle);
-    assert_eq!(book.pmid, "20301295");
+    assert_eq!(
+        book.kind,
+        claimaudit::pubmed::record::RecordKind::BookArticle
+    );
+    assert_eq!(book.pmid.to_string(), "20301295");
     assert!(book.title.starts_with("GeneReviews"));
     assert_eq!(
         book.editors.first().and_then(|e| e.last_name.as_deref()),
@@ -212,7 +226,7 @@ fn detailed_fields_of_real_records() {
     assert!(
         medline
             .iter()
-            .any(|r| r.year_source == Some(claimaudit::record::YearSource::MedlineDate))
+            .any(|r| r.year_source == Some(claimaudit::pubmed::record::YearSource::MedlineDate))
     );
     assert!(medline.iter().flat_map(|r| &r.mesh).any(|m| m.major));
     assert!(

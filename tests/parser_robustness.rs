@@ -3,7 +3,7 @@
 
 mod common;
 
-use claimaudit::pubmed_xml::{ParseError, parse_article_set};
+use claimaudit::pubmed::xml::{ParseError, parse_article_set};
 use proptest::prelude::*;
 
 /// Hand-made small article set (not from NCBI), used when ../shared is absent and as a

@@ -105,7 +105,7 @@ fn sarif_follows_the_official_schema_and_points_at_claim_lines() {
     let Some(setup) = setup(CLAIMS) else { return };
     let sarif: Value = serde_json::from_str(&render(&setup, "sarif")).unwrap();
     let official = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/report/sarif-schema-2.1.0.json"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sarif-schema-2.1.0.json"),
     )
     .unwrap();
     // The official schema's `language` patterns end in an unbalanced `]`, which

@@ -1,15 +1,16 @@
-//! Shared by the benchmarks: lookups pointed at the local E-utilities stand-in.
+//! Shared by the benchmarks: the cached E-utilities source pointed at the local stand-in.
 
 use std::path::Path;
 use std::time::Duration;
 
-use claimaudit::cache::Cache;
-use claimaudit::eutils::{ApiKey, ClientConfig, EutilsClient};
-use claimaudit::lookup::{LookupSettings, Lookups};
+use claimaudit::pubmed::cache::Cache;
+use claimaudit::pubmed::eutils::{ApiKey, ClientConfig, EutilsClient};
+use claimaudit::pubmed::{CacheSettings, CachedSource};
 
-/// Lookups on `cache` asking `base_url` at `rate` requests per second. Above NCBI's
-/// keyless 3/s a placeholder key lifts the client's ceiling (the stand-in ignores it).
-pub fn lookups(base_url: String, cache: &Path, rate: f64) -> Lookups {
+/// The cache `cache` in front of `base_url`, asked at `rate` requests per second. Above
+/// NCBI's keyless 3/s a placeholder key lifts the client's ceiling (the stand-in ignores
+/// it).
+pub fn source(base_url: String, cache: &Path, rate: f64) -> CachedSource<EutilsClient> {
     let config = ClientConfig {
         base_url,
         tool: "claimaudit-bench".into(),
@@ -25,11 +26,11 @@ pub fn lookups(base_url: String, cache: &Path, rate: f64) -> Lookups {
         backoff: Duration::from_millis(50),
     };
     let client = EutilsClient::new(config, cache).expect("a client for the stand-in");
-    let settings = LookupSettings {
+    let settings = CacheSettings {
         offline: false,
         refresh: false,
-        search_max_age: Duration::from_secs(86_400),
+        lookup_max_age: Duration::from_secs(86_400),
         record_max_age: Duration::from_secs(86_400),
     };
-    Lookups::new(Cache::new(cache), Some(client), settings)
+    CachedSource::new(client, Cache::new(cache), settings)
 }

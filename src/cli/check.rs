@@ -1,32 +1,33 @@
-//! `claimaudit check`: the audit itself.
+//! `claimaudit check`: load the claims, build the source, run the audit, write the
+//! reports, exit with the report's code. The audit itself is the library's
+//! [`claimaudit::audit::audit`].
 
-use std::collections::HashMap;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
-use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
+use clap::{Args, ValueEnum};
+
+use claimaudit::audit::{AuditOptions, audit};
+use claimaudit::claims;
+use claimaudit::exit::Exit;
+use claimaudit::policy::{Level, Policy};
+use claimaudit::pubmed::cache::Cache;
+use claimaudit::report::{Report, ReportFormat};
 
 use super::network::NetworkArgs;
-use super::write_stdout;
-use crate::cache::Cache;
-use crate::claims;
-use crate::exit::Exit;
-use crate::policy::{Code, Level, closest};
-use crate::report::{Report, ReportFormat};
-use crate::resolve::resolve_many;
+use super::progress::Bar;
+use super::{invalid, runtime, write_stdout};
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(super) struct CheckArgs {
     /// The claims file.
     #[arg(default_value = "claims.yaml", value_name = "FILE")]
     file: PathBuf,
 
     /// Format of the report on standard output.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    format: ReportFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormatArg::Table)]
+    format: ReportFormatArg,
 
     /// Also write the report to FILE, in the format its name says: .json, .sarif,
     /// .xml (JUnit), .md, .html, .csv, .txt (table). Repeatable.
@@ -59,61 +60,49 @@ pub struct CheckArgs {
     network: NetworkArgs,
 }
 
-pub fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
-    let file = match claims::load(&args.file) {
-        Ok(file) => file,
-        Err(invalid) => {
-            eprintln!("{invalid}");
-            eprintln!(
-                "error: {} problem(s) in {}; nothing was checked",
-                invalid.problems.len(),
-                args.file.display()
-            );
-            return Ok(Exit::InvalidInput);
-        }
-    };
-    let mut policy = file.policy.clone();
-    let mut bad_codes = false;
-    for (names, level) in [
-        (&args.deny, Level::Deny),
-        (&args.warn, Level::Warn),
-        (&args.allow, Level::Allow),
-    ] {
-        for name in names {
-            match Code::parse(name) {
-                Some(code) => policy.set(code, level),
-                None => {
-                    let hint = closest(name, Code::ALL.iter().map(|c| c.as_str()))
-                        .map(|k| format!("; did you mean `{k}`?"))
-                        .unwrap_or_default();
-                    eprintln!(
-                        "error: unknown finding code `{name}`{hint} (codes are listed in `claimaudit check --help`)"
-                    );
-                    bad_codes = true;
-                }
-            }
-        }
-    }
-    let formats: Vec<(PathBuf, ReportFormat)> = args
-        .outputs
-        .iter()
-        .map(|path| (path.clone(), ReportFormat::for_path(path)))
-        .filter_map(|(path, format)| match format {
-            Some(format) => Some((path, format)),
-            None => {
-                eprintln!(
-                    "error: cannot tell the report format of --output {}; name it .json, .sarif, .xml, .md, .html, .csv or .txt",
-                    path.display()
-                );
-                bad_codes = true;
-                None
-            }
-        })
-        .collect();
-    if bad_codes {
-        return Ok(Exit::InvalidInput);
-    }
+/// Report formats on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormatArg {
+    /// Aligned columns for a terminal.
+    Table,
+    /// `claimaudit/report/v1` JSON.
+    Json,
+    /// SARIF 2.1.0, for code-scanning annotations on the claims file.
+    Sarif,
+    /// JUnit XML: one test case per claim.
+    Junit,
+    /// Markdown, for a pull-request comment.
+    Markdown,
+    /// One self-contained HTML page, to read or file.
+    Html,
+    /// CSV: one row per claim and citation.
+    Csv,
+}
 
+impl From<ReportFormatArg> for ReportFormat {
+    fn from(format: ReportFormatArg) -> Self {
+        match format {
+            ReportFormatArg::Table => ReportFormat::Table,
+            ReportFormatArg::Json => ReportFormat::Json,
+            ReportFormatArg::Sarif => ReportFormat::Sarif,
+            ReportFormatArg::Junit => ReportFormat::Junit,
+            ReportFormatArg::Markdown => ReportFormat::Markdown,
+            ReportFormatArg::Html => ReportFormat::Html,
+            ReportFormatArg::Csv => ReportFormat::Csv,
+        }
+    }
+}
+
+pub(super) fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
+    let file = claims::load(&args.file).map_err(|problems| {
+        invalid(format!(
+            "{} problem(s) in {}; nothing was checked:\n{problems}",
+            problems.problems.len(),
+            args.file.display()
+        ))
+    })?;
+    let policy = policy(&file.policy, args)?;
+    let outputs = outputs(&args.outputs)?;
     let mut network = args.network.clone();
     if !network.offline && network.email.is_none() {
         if !args.quiet {
@@ -124,76 +113,84 @@ pub fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
         }
         network.offline = true;
     }
-    let lookups = match network.lookups(cache) {
-        Ok(lookups) => lookups,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return Ok(Exit::InvalidInput);
-        }
+    let source = network.source(cache)?;
+    let options = AuditOptions {
+        policy,
+        offline: source.offline,
+        generated_at: generation_time(args.reproducible),
     };
 
-    // Each distinct citation (with the keywords that narrow it) is resolved once.
-    let mut items: Vec<(String, Vec<String>)> = Vec::new();
-    let mut index: HashMap<(String, Vec<String>), usize> = HashMap::new();
-    for claim in &file.claims {
-        for cited in &claim.citations {
-            let key = (cited.text.clone(), claim.keywords.clone());
-            if !index.contains_key(&key) {
-                index.insert(key.clone(), items.len());
-                items.push(key);
-            }
-        }
-    }
-    let progress = if args.quiet || !std::io::stderr().is_terminal() || items.is_empty() {
-        ProgressBar::hidden()
-    } else {
-        let bar = ProgressBar::new(items.len() as u64);
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} resolving citations {pos}/{len} [{bar:30}] {elapsed}",
-            )
-            .expect("valid progress template")
-            .progress_chars("=> "),
-        );
-        bar.enable_steady_tick(Duration::from_millis(120));
-        bar
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let resolutions = runtime.block_on(resolve_many(&lookups, &items, &progress));
-    progress.finish_and_clear();
+    let progress = Bar::new("resolving citations", args.quiet);
+    let report = runtime()?.block_on(audit(&file, &source.cached, &options, &progress));
     // Corrupt cache entries met on the way (refetched when online): always worth saying.
-    for warning in runtime.block_on(lookups.warnings()) {
-        eprintln!("warning: {warning}");
+    for notice in source.cached.notices() {
+        eprintln!("warning: {notice}");
     }
 
-    let report = Report::build(
-        &file,
-        |text, keywords| &resolutions[index[&(text.to_owned(), keywords.to_vec())]],
-        &policy,
-        network.offline,
-        generation_time(args.reproducible),
-    );
-    write_stdout(&args.format.formatter().render(&report))?;
-    for (path, format) in &formats {
+    write_stdout(&ReportFormat::from(args.format).formatter().render(&report))?;
+    for (path, format) in &outputs {
         std::fs::write(path, format.formatter().render(&report))
             .with_context(|| format!("cannot write the report to {}", path.display()))?;
     }
     if !args.quiet {
-        let unchecked: Vec<&str> = resolutions
-            .iter()
-            .filter_map(|r| r.reason.as_deref())
-            .collect();
-        if let Some(reason) = unchecked.first() {
-            eprintln!(
-                "warning: {} citation(s) could not be checked: {reason}",
-                unchecked.len()
-            );
-        }
+        warn_unchecked(&report);
     }
     Ok(report.exit())
+}
+
+/// The file's policy with the command line's `--deny/--warn/--allow` on top.
+fn policy(file_policy: &Policy, args: &CheckArgs) -> Result<Policy> {
+    let mut policy = file_policy.clone();
+    let named = [
+        (&args.deny, Level::Deny),
+        (&args.warn, Level::Warn),
+        (&args.allow, Level::Allow),
+    ];
+    policy
+        .override_by_name(
+            named
+                .iter()
+                .flat_map(|(names, level)| names.iter().map(|name| (name.as_str(), *level))),
+        )
+        .map_err(|unknown| invalid(unknown.join("\n")))?;
+    Ok(policy)
+}
+
+/// Each `--output` path with the format its name asks for.
+fn outputs(paths: &[PathBuf]) -> Result<Vec<(PathBuf, ReportFormat)>> {
+    let mut outputs = Vec::new();
+    let mut unknown = Vec::new();
+    for path in paths {
+        match ReportFormat::for_path(path) {
+            Some(format) => outputs.push((path.clone(), format)),
+            None => unknown.push(format!(
+                "cannot tell the report format of --output {}; name it {}",
+                path.display(),
+                ReportFormat::known_extensions()
+            )),
+        }
+    }
+    if unknown.is_empty() {
+        Ok(outputs)
+    } else {
+        Err(invalid(unknown.join("\n")))
+    }
+}
+
+/// One line on stderr when citations could not be checked, with the first reason.
+fn warn_unchecked(report: &Report) {
+    let reasons: Vec<&str> = report
+        .claims
+        .iter()
+        .flat_map(|c| &c.citations)
+        .filter_map(|c| c.reason.as_deref())
+        .collect();
+    if let Some(reason) = reasons.first() {
+        eprintln!(
+            "warning: {} citation(s) could not be checked: {reason}",
+            reasons.len()
+        );
+    }
 }
 
 /// Now; or the time `SOURCE_DATE_EPOCH` pins; or, with `--reproducible`, the start of

@@ -2,7 +2,7 @@
 //! has one row with the citation columns empty).
 
 use super::{Formatter, Report};
-use crate::verdict::Finding;
+use crate::policy::AppliedFinding;
 
 pub struct CsvFormatter;
 
@@ -28,7 +28,7 @@ const HEADER: [&str; 18] = [
 ];
 
 /// "deny:uncited-claim", or "deny:uncited-claim(waived)" while a waiver applies.
-fn finding_label(finding: &Finding) -> String {
+fn finding_label(finding: &AppliedFinding) -> String {
     let waived = if finding.counts() { "" } else { "(waived)" };
     format!("{}:{}{waived}", finding.level.as_str(), finding.code)
 }
@@ -67,7 +67,7 @@ impl Formatter for CsvFormatter {
                     citation.input.clone(),
                     citation.line.to_string(),
                     citation.status.as_str().to_owned(),
-                    citation.pmid.clone().unwrap_or_default(),
+                    citation.pmid.map(|p| p.to_string()).unwrap_or_default(),
                     citation.title.clone().unwrap_or_default(),
                     citation.year.map(|y| y.to_string()).unwrap_or_default(),
                     citation.journal.clone().unwrap_or_default(),

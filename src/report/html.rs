@@ -4,26 +4,23 @@
 
 use std::fmt::Write as _;
 
-use super::sarif::help_text;
-use super::{Formatter, Report};
+use super::escape::xml as escape;
+use super::{ClaimReport, Formatter, Report};
 use crate::claims::ClaimKind;
-use crate::verdict::{ClaimReport, Verdict, WaiverStatus};
+use crate::judge::Verdict;
+use crate::policy::{WaiverOutcome, WaiverStatus};
 
 pub struct HtmlFormatter;
 
-fn escape(text: &str) -> String {
-    super::junit::escape_xml(text)
-}
-
-/// What each verdict means, for readers who have not read the README.
-fn verdict_meaning(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Supported => "has a source of the kind of evidence it needs",
-        Verdict::Weak => "sources exist but none is strong enough for this kind of claim",
-        Verdict::Unresolved => "the cited sources could not be found in PubMed",
-        Verdict::Uncited => "no source is cited",
-        Verdict::Retracted => "a cited source has been retracted",
-        Verdict::NotChecked => "could not be checked in this run",
+/// The page's language: Japanese when the claims are written in Japanese, so browsers
+/// and screen readers pick the right fonts and voice; English otherwise.
+fn language(report: &Report) -> &'static str {
+    let japanese =
+        |c: char| matches!(c as u32, 0x3040..=0x30ff | 0x4e00..=0x9fff | 0xff66..=0xff9f);
+    if report.claims.iter().any(|c| c.text.chars().any(japanese)) {
+        "ja"
+    } else {
+        "en"
     }
 }
 
@@ -79,8 +76,10 @@ const SCRIPT: &str = r#"
 
 impl Formatter for HtmlFormatter {
     fn render(&self, report: &Report) -> String {
-        let mut out =
-            String::from("<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n");
+        let mut out = format!(
+            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n",
+            language(report)
+        );
         let _ = writeln!(
             out,
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -116,15 +115,15 @@ impl Formatter for HtmlFormatter {
                 out,
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                 verdict.as_str(),
-                report.summary.verdicts[verdict.as_str()],
-                verdict_meaning(verdict)
+                report.summary.verdicts[verdict],
+                verdict.meaning()
             );
         }
         let f = &report.summary.findings;
         let _ = writeln!(
             out,
             "</table>\n<p>Findings: <span class=\"deny\">{} deny</span>, <span class=\"warn\">{} warn</span>, {} allow, {} waived.</p>",
-            f["deny"], f["warn"], f["allow"], f["waived"]
+            f.deny, f.warn, f.allow, f.waived
         );
         out.push_str("<fieldset class=\"no-print\"><legend>Show</legend>\n");
         for verdict in Verdict::ALL {
@@ -135,7 +134,7 @@ impl Formatter for HtmlFormatter {
             );
         }
         out.push_str("<br>\n");
-        for kind in ClaimKind::NAMES {
+        for kind in ClaimKind::names() {
             let _ = writeln!(
                 out,
                 "<label><input type=\"checkbox\" name=\"kind\" value=\"{kind}\" checked> {kind}</label>"
@@ -153,7 +152,7 @@ impl Formatter for HtmlFormatter {
         let notable: Vec<_> = report
             .waivers
             .iter()
-            .filter(|w| w.status != WaiverStatus::Applied)
+            .filter(|w| w.status != WaiverOutcome::Applied)
             .collect();
         if !notable.is_empty() {
             out.push_str("<h2>Waivers needing attention</h2><ul>\n");
@@ -164,7 +163,7 @@ impl Formatter for HtmlFormatter {
                     w.line,
                     w.code,
                     escape(&w.claim),
-                    if w.status == WaiverStatus::Expired {
+                    if w.status == WaiverOutcome::Expired {
                         "has expired"
                     } else {
                         "matches nothing"
@@ -194,7 +193,7 @@ fn claim_html(out: &mut String, claim: &ClaimReport, file: &str) {
     let _ = writeln!(
         out,
         "<p>{}: {}.</p>",
-        verdict_meaning(claim.verdict),
+        claim.verdict.meaning(),
         escape(&claim.explanation)
     );
     if !claim.citations.is_empty() {
@@ -203,7 +202,7 @@ fn claim_html(out: &mut String, claim: &ClaimReport, file: &str) {
             let found = match (&c.pmid, &c.evidence) {
                 (Some(pmid), Some(e)) => format!(
                     " → <a href=\"https://pubmed.ncbi.nlm.nih.gov/{0}/\">PMID {0}</a> {1} ({2}{3}), {4}, evidence level {5}",
-                    escape(pmid),
+                    pmid,
                     escape(c.title.as_deref().unwrap_or("")),
                     escape(c.journal.as_deref().unwrap_or("")),
                     c.year.map(|y| format!(" {y}")).unwrap_or_default(),
@@ -217,7 +216,7 @@ fn claim_html(out: &mut String, claim: &ClaimReport, file: &str) {
                         .map(|k| {
                             format!(
                                 "<a href=\"https://pubmed.ncbi.nlm.nih.gov/{0}/\">PMID {0}</a> {1}",
-                                escape(&k.pmid),
+                                k.pmid,
                                 escape(&k.title)
                             )
                         })
@@ -253,7 +252,7 @@ fn claim_html(out: &mut String, claim: &ClaimReport, file: &str) {
                 f.level.as_str(),
                 f.code,
                 escape(&f.message),
-                escape(help_text(f.code))
+                escape(f.code.help())
             );
         }
         out.push_str("</ul>\n");

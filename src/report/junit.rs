@@ -3,28 +3,12 @@
 
 use std::fmt::Write as _;
 
-use super::{Formatter, Report};
+use super::escape::xml as escape_xml;
+use super::{ClaimReport, Formatter, Report};
+use crate::judge::Verdict;
 use crate::policy::Level;
-use crate::verdict::{ClaimReport, Verdict};
 
 pub struct JunitFormatter;
-
-pub(crate) fn escape_xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot carry at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn failed(claim: &ClaimReport) -> bool {
     claim

@@ -2,16 +2,12 @@
 
 use std::fmt::Write as _;
 
+use super::escape::markdown_cell as cell;
 use super::{Formatter, Report};
+use crate::judge::Verdict;
 use crate::policy::Level;
-use crate::verdict::Verdict;
 
 pub struct MarkdownFormatter;
-
-/// A table cell: no line breaks, pipes escaped.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
-}
 
 impl Formatter for MarkdownFormatter {
     fn render(&self, report: &Report) -> String {
@@ -34,16 +30,16 @@ impl Formatter for MarkdownFormatter {
                 out,
                 "| {} | {} |",
                 verdict.as_str(),
-                report.summary.verdicts[verdict.as_str()]
+                report.summary.verdicts[verdict]
             );
         }
         let f = &report.summary.findings;
         let _ = writeln!(
             out,
             "\nFindings: **{} deny**, {} warn, {} allow, {} waived.",
-            f["deny"], f["warn"], f["allow"], f["waived"]
+            f.deny, f.warn, f.allow, f.waived
         );
-        for verdict in Verdict::ALL {
+        for &verdict in Verdict::ALL {
             let claims: Vec<_> = report
                 .claims
                 .iter()
@@ -96,7 +92,7 @@ impl Formatter for MarkdownFormatter {
         let notable: Vec<_> = report
             .waivers
             .iter()
-            .filter(|w| w.status != crate::verdict::WaiverStatus::Applied)
+            .filter(|w| w.status != crate::policy::WaiverOutcome::Applied)
             .collect();
         if !notable.is_empty() {
             out.push_str("\n## Waivers needing attention\n\n");
@@ -108,7 +104,7 @@ impl Formatter for MarkdownFormatter {
                     w.code,
                     w.claim,
                     match w.status {
-                        crate::verdict::WaiverStatus::Expired => "expired",
+                        crate::policy::WaiverOutcome::Expired => "expired",
                         _ => "matching nothing",
                     },
                     w.expires,

@@ -1,25 +1,37 @@
-//! The audit report (`claimaudit/report/v1`): what `check` found, as one value every
-//! output format renders. Each format is one module implementing [`Formatter`].
+//! Reports: what the audit found, as one value every output format renders.
+//!
+//! [`Report`] (`claimaudit/report/v1`) is the audit's result; each format is one module
+//! implementing [`Formatter`], chosen through [`ReportFormat`]. The outputs of `show`
+//! ([`records`]) and `resolve` ([`resolution`]) live here too, so that every way the
+//! tool writes for people or programs is in one place; [`text_table`] and [`escape`]
+//! are shared by them.
 
 pub mod csv;
+pub mod escape;
 pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod records;
+pub mod resolution;
 pub mod sarif;
 pub mod table;
+pub mod text_table;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::claims::{ClaimsFile, Product, Waiver};
+use crate::claims::{ClaimKind, ClaimsFile, Product};
 use crate::exit::Exit;
-use crate::policy::Code;
-use crate::policy::Level;
-use crate::resolve::Resolution;
-use crate::verdict::{ClaimReport, FindingWaiver, Verdict, WaiverStatus, judge};
+use crate::ids::Pmid;
+use crate::judge::evidence::{Evidence, Flag};
+use crate::judge::{BestEvidence, ClaimJudgement, Verdict};
+use crate::policy::{AppliedFinding, Level, WaiverReport};
+use crate::pubmed::record::Record;
+use crate::resolve::{Candidate, Resolution, ResolutionStatus};
 
 pub const REPORT_SCHEMA: &str = "claimaudit/report/v1";
 
@@ -32,27 +44,68 @@ pub struct Tool {
     pub version: &'static str,
 }
 
+/// Findings per level; waived findings are counted apart, whatever their level.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FindingCounts {
+    pub deny: usize,
+    pub warn: usize,
+    pub allow: usize,
+    pub waived: usize,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     pub claims: usize,
-    /// Claims per verdict; every verdict is listed, zero or not.
-    pub verdicts: BTreeMap<&'static str, usize>,
-    /// Findings per level; every level is listed.
-    pub findings: BTreeMap<&'static str, usize>,
+    /// Claims per verdict; every verdict is listed, zero or not, in severity order.
+    pub verdicts: BTreeMap<Verdict, usize>,
+    pub findings: FindingCounts,
 }
 
-/// A waiver of the claims file and what became of it in this run.
+/// One citation of one claim, as judged.
 #[derive(Debug, Clone, Serialize)]
-pub struct WaiverReport {
-    pub claim: String,
-    pub code: Code,
-    pub reason: String,
-    pub approved_by: String,
-    pub expires: String,
+pub struct CitationReport {
+    pub input: String,
     pub line: usize,
-    pub status: WaiverStatus,
-    /// Findings it names in this run.
-    pub matched: usize,
+    pub column: usize,
+    pub status: ResolutionStatus,
+    pub pmid: Option<Pmid>,
+    pub title: Option<String>,
+    pub year: Option<u16>,
+    pub journal: Option<String>,
+    pub score: Option<f64>,
+    pub evidence: Option<Evidence>,
+    pub flags: Vec<Flag>,
+    pub candidates: Vec<Candidate>,
+    pub reason: Option<String>,
+    pub findings: Vec<AppliedFinding>,
+    /// The whole record, for formats that need more than the summary above.
+    #[serde(skip)]
+    pub record: Option<Arc<Record>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimReport {
+    pub id: String,
+    pub text: String,
+    pub kind: ClaimKind,
+    pub line: usize,
+    pub column: usize,
+    pub keywords: Vec<String>,
+    pub verdict: Verdict,
+    /// The verdict in one sentence, naming the evidence found.
+    pub explanation: String,
+    pub best_evidence: Option<BestEvidence>,
+    pub findings: Vec<AppliedFinding>,
+    pub citations: Vec<CitationReport>,
+}
+
+impl ClaimReport {
+    /// Findings of the claim and of its citations, claim first.
+    pub fn all_findings(&self) -> impl Iterator<Item = &AppliedFinding> {
+        self.findings
+            .iter()
+            .chain(self.citations.iter().flat_map(|c| &c.findings))
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -71,48 +124,94 @@ pub struct Report {
     pub waivers: Vec<WaiverReport>,
 }
 
+/// What the stages before the report produced, for [`Report::assemble`].
+pub struct Outcome<'a> {
+    pub file: &'a ClaimsFile,
+    /// Per claim, the resolution of each citation.
+    pub resolutions: Vec<Vec<&'a Resolution>>,
+    pub judgements: Vec<ClaimJudgement>,
+    pub findings: Vec<AppliedFinding>,
+    pub waivers: Vec<WaiverReport>,
+    pub offline: bool,
+    pub generated_at: String,
+}
+
 impl Report {
-    /// Judges every claim of `file`; `resolutions` holds one entry per distinct
-    /// citation text and keyword set, looked up by `resolution_of`.
-    pub fn build<'r>(
-        file: &ClaimsFile,
-        resolution_of: impl Fn(&str, &[String]) -> &'r Resolution,
-        policy: &crate::policy::Policy,
-        offline: bool,
-        generated_at: String,
-    ) -> Report {
+    /// Puts the audit's results together: each finding under its claim or citation,
+    /// the counts, and the exit code.
+    pub fn assemble(outcome: Outcome<'_>) -> Report {
+        let Outcome {
+            file,
+            resolutions,
+            judgements,
+            findings,
+            waivers,
+            offline,
+            generated_at,
+        } = outcome;
         let mut claims: Vec<ClaimReport> = file
             .claims
             .iter()
-            .map(|claim| {
-                let resolutions: Vec<&Resolution> = claim
+            .zip(judgements)
+            .zip(resolutions)
+            .map(|((claim, judgement), resolutions)| {
+                let citations = claim
                     .citations
                     .iter()
-                    .map(|c| resolution_of(&c.text, &claim.keywords))
+                    .zip(resolutions)
+                    .zip(judgement.citations)
+                    .map(|((cited, resolution), judged)| {
+                        let record = resolution.record.clone();
+                        CitationReport {
+                            input: resolution.input.clone(),
+                            line: cited.line,
+                            column: cited.column,
+                            status: resolution.status,
+                            pmid: resolution.pmid,
+                            title: record.as_ref().map(|r| r.title.clone()),
+                            year: record.as_ref().and_then(|r| r.year),
+                            journal: record
+                                .as_ref()
+                                .and_then(|r| r.journal_name().map(str::to_owned)),
+                            score: resolution.score,
+                            evidence: judged.evidence,
+                            flags: judged.flags,
+                            candidates: if resolution.status == ResolutionStatus::Resolved {
+                                Vec::new()
+                            } else {
+                                resolution.candidates.clone()
+                            },
+                            reason: resolution.reason(),
+                            findings: Vec::new(),
+                            record,
+                        }
+                    })
                     .collect();
-                judge(claim, &file.product, &resolutions, policy)
+                ClaimReport {
+                    id: claim.id.clone(),
+                    text: claim.text.clone(),
+                    kind: claim.kind,
+                    line: claim.line,
+                    column: claim.column,
+                    keywords: claim.keywords.clone(),
+                    verdict: judgement.verdict,
+                    explanation: judgement.explanation,
+                    best_evidence: judgement.best_evidence,
+                    findings: Vec::new(),
+                    citations,
+                }
             })
             .collect();
-        // A waiver runs through the expiry date it gives (UTC, the report's date).
-        let today = generated_at.get(..10).unwrap_or("").to_owned();
-        let waivers = apply_waivers(&mut claims, &file.waivers, &today);
-        let mut verdicts: BTreeMap<&'static str, usize> =
-            Verdict::ALL.iter().map(|v| (v.as_str(), 0)).collect();
-        let mut findings: BTreeMap<&'static str, usize> = ["deny", "warn", "allow", "waived"]
-            .iter()
-            .map(|l| (*l, 0))
-            .collect();
-        for claim in &claims {
-            *verdicts.entry(claim.verdict.as_str()).or_default() += 1;
-            for finding in claim.all_findings() {
-                let bucket = if finding.counts() {
-                    finding.level.as_str()
-                } else {
-                    "waived"
-                };
-                *findings.entry(bucket).or_default() += 1;
+        for finding in findings {
+            let Some(claim) = claims.get_mut(finding.claim) else {
+                continue;
+            };
+            match finding.citation.and_then(|n| claim.citations.get_mut(n)) {
+                Some(citation) => citation.findings.push(finding),
+                None => claim.findings.push(finding),
             }
         }
+        let summary = summarise(&claims);
         let exit = exit_for(&claims);
         Report {
             schema: REPORT_SCHEMA,
@@ -121,14 +220,10 @@ impl Report {
                 version: env!("CARGO_PKG_VERSION"),
             },
             generated_at,
-            claims_file: display_path(&file.path),
+            claims_file: file.path.display().to_string(),
             product: file.product.clone(),
             offline,
-            summary: Summary {
-                claims: claims.len(),
-                verdicts,
-                findings,
-            },
+            summary,
             exit_code: exit as u8,
             claims,
             waivers,
@@ -140,44 +235,26 @@ impl Report {
     }
 }
 
-/// Marks the findings each waiver names and says what became of every waiver.
-fn apply_waivers(claims: &mut [ClaimReport], waivers: &[Waiver], today: &str) -> Vec<WaiverReport> {
-    waivers
-        .iter()
-        .map(|waiver| {
-            let status = if waiver.expires.as_str() >= today {
-                WaiverStatus::Applied
-            } else {
-                WaiverStatus::Expired
+fn summarise(claims: &[ClaimReport]) -> Summary {
+    let mut verdicts: BTreeMap<Verdict, usize> = Verdict::ALL.iter().map(|v| (*v, 0)).collect();
+    let mut findings = FindingCounts::default();
+    for claim in claims {
+        *verdicts.entry(claim.verdict).or_default() += 1;
+        for finding in claim.all_findings() {
+            let bucket = match (finding.counts(), finding.level) {
+                (false, _) => &mut findings.waived,
+                (true, Level::Deny) => &mut findings.deny,
+                (true, Level::Warn) => &mut findings.warn,
+                (true, Level::Allow) => &mut findings.allow,
             };
-            let mut matched = 0;
-            for claim in claims.iter_mut().filter(|c| c.id == waiver.claim) {
-                for finding in claim.all_findings_mut().filter(|f| f.code == waiver.code) {
-                    matched += 1;
-                    finding.waiver = Some(FindingWaiver {
-                        status,
-                        reason: waiver.reason.clone(),
-                        approved_by: waiver.approved_by.clone(),
-                        expires: waiver.expires.clone(),
-                    });
-                }
-            }
-            WaiverReport {
-                claim: waiver.claim.clone(),
-                code: waiver.code,
-                reason: waiver.reason.clone(),
-                approved_by: waiver.approved_by.clone(),
-                expires: waiver.expires.clone(),
-                line: waiver.line,
-                status: if matched == 0 {
-                    WaiverStatus::Unmatched
-                } else {
-                    status
-                },
-                matched,
-            }
-        })
-        .collect()
+            *bucket += 1;
+        }
+    }
+    Summary {
+        claims: claims.len(),
+        verdicts,
+        findings,
+    }
 }
 
 /// 2 when anything is denied (and not waived); otherwise 4 when a claim could not be
@@ -196,17 +273,13 @@ fn exit_for(claims: &[ClaimReport]) -> Exit {
     }
 }
 
-fn display_path(path: &Path) -> String {
-    path.display().to_string()
-}
-
 /// One output format of the report.
 pub trait Formatter {
     fn render(&self, report: &Report) -> String;
 }
 
 /// Report formats, chosen with `--format` or by an `--output` file's name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::VariantArray)]
 pub enum ReportFormat {
     /// Aligned columns for a terminal.
     Table,
@@ -237,170 +310,41 @@ impl ReportFormat {
         }
     }
 
+    /// The file-name endings that ask for this format, the first one preferred.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            ReportFormat::Table => &[".txt", ".text"],
+            ReportFormat::Json => &[".json"],
+            ReportFormat::Sarif => &[".sarif", ".sarif.json"],
+            ReportFormat::Junit => &[".xml"],
+            ReportFormat::Markdown => &[".md", ".markdown"],
+            ReportFormat::Html => &[".html", ".htm"],
+            ReportFormat::Csv => &[".csv"],
+        }
+    }
+
     /// The format an output file's name asks for (`report.sarif`, `junit.xml`,
-    /// `report.md`...); `None` when the name says nothing known.
+    /// `report.md`...); `None` when the name says nothing known. The longest matching
+    /// ending wins, so `x.sarif.json` is SARIF.
     pub fn for_path(path: &Path) -> Option<Self> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-        if name.ends_with(".sarif") || name.ends_with(".sarif.json") {
-            return Some(ReportFormat::Sarif);
-        }
-        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "json" => Some(ReportFormat::Json),
-            "txt" | "text" => Some(ReportFormat::Table),
-            "xml" => Some(ReportFormat::Junit),
-            "md" | "markdown" => Some(ReportFormat::Markdown),
-            "html" | "htm" => Some(ReportFormat::Html),
-            "csv" => Some(ReportFormat::Csv),
-            _ => None,
-        }
-    }
-}
-
-/// Snapshots of every format on one fixed, hand-made report.
-#[cfg(test)]
-mod snapshots {
-    use super::*;
-    use crate::claims::parse;
-    use crate::record::{Author, CommentCorrection, Record};
-    use crate::resolve::{Candidate, Status, tests_support::empty};
-
-    fn record(pmid: &str, title: &str, types: &[&str], mesh: &[&str]) -> Record {
-        Record {
-            title: title.into(),
-            journal: Some("Journal of Hand-Made Tests".into()),
-            iso_abbrev: Some("J Hand Tests".into()),
-            year: Some(2021),
-            authors: vec![Author {
-                last_name: Some("An".into()),
-                initials: Some("Y".into()),
-                ..Author::default()
-            }],
-            ..crate::record::test_record(pmid, types, mesh)
-        }
-    }
-
-    fn resolved(input: &str, record: Record) -> Resolution {
-        let mut r = empty(input);
-        r.status = Status::Resolved;
-        r.pmid = Some(record.pmid.clone());
-        r.score = Some(1.0);
-        r.record = Some(record);
-        r
-    }
-
-    /// The fixed report: hand-made claims and records, one of each verdict, waivers
-    /// applied, expired and unmatched.
-    fn fixed_report() -> Report {
-        let yaml = r#"product:
-  name: 歯髄幹細胞培養上清液
-  terms: [dental pulp]
-claims:
-  - id: skin-firmness
-    text: "肌のハリ・ツヤの向上, \"firm\" | <b>"
-    kind: efficacy
-    keywords: [skin]
-    citations: ["An, Y., et al., 2021"]
-  - id: wrinkles
-    text: シワ・たるみの改善
-    kind: efficacy
-    keywords: [wrinkle]
-    citations: ["PMID: 2"]
-  - id: mechanism
-    text: コラーゲン生成を促進
-    kind: mechanism
-    citations: ["Li, Y., et al., 2022"]
-  - id: no-tumor-risk
-    text: 腫瘍形成リスクがない
-    kind: safety
-  - id: retracted
-    text: 細胞増殖を抑える
-    kind: mechanism
-    citations: ["PMID: 3"]
-  - id: sleep
-    text: 睡眠の質向上
-    kind: efficacy
-    citations: ["Wang, Y., et al., 2023. Stem Cells"]
-waivers:
-  - {claim: no-tumor-risk, code: uncited-claim, reason: under legal review, approved_by: K. Sato, expires: 2026-12-31}
-  - {claim: wrinkles, code: no-human-evidence, reason: old, approved_by: K. Sato, expires: 2025-01-31}
-  - {claim: nothing, code: uncited-claim, reason: typo, approved_by: K. Sato, expires: 2026-12-31}
-"#;
-        let file = parse(Path::new("claims.yaml"), yaml).unwrap();
-        let mut dental = record(
-            "1",
-            "Dental pulp stem cell secretome and skin: a randomized trial",
-            &["Randomized Controlled Trial"],
-            &["Humans", "Skin"],
-        );
-        dental.doi = Some("10.1000/hand.made".into());
-        let mouse = record(
-            "2",
-            "Wrinkles in mice",
-            &["Journal Article"],
-            &["Animals", "Mice"],
-        );
-        let mut gone = record(
-            "3",
-            "A retracted cell study",
-            &["Journal Article", "Retracted Publication"],
-            &["Humans", "Cells, Cultured"],
-        );
-        gone.comments_corrections.push(CommentCorrection {
-            ref_type: "RetractionIn".into(),
-            ref_source: None,
-            pmid: Some("4".into()),
-        });
-        let mut ambiguous = empty("Li, Y., et al., 2022");
-        ambiguous.status = Status::Ambiguous;
-        ambiguous.candidates = ["5", "6"]
+        <Self as strum::VariantArray>::VARIANTS
             .iter()
-            .map(|p| Candidate {
-                pmid: (*p).into(),
-                title: format!("Candidate {p}"),
-                year: Some(2022),
-                journal: Some("J Hand Tests".into()),
-                score: 0.6,
-                matched: vec!["author", "year"],
-            })
-            .collect();
-        let mut unchecked = empty("Wang, Y., et al., 2023. Stem Cells");
-        unchecked.status = Status::NotChecked;
-        unchecked.reason = Some("not in the cache, and this run does not ask NCBI".into());
-        let resolutions = [
-            resolved("An, Y., et al., 2021", dental),
-            resolved("PMID: 2", mouse),
-            ambiguous,
-            resolved("PMID: 3", gone),
-            unchecked,
-        ];
-        Report::build(
-            &file,
-            |text, _| {
-                resolutions
-                    .iter()
-                    .find(|r| r.input == text)
-                    .expect("hand-made resolution")
-            },
-            &file.policy,
-            true,
-            "2026-06-01T00:00:00Z".into(),
-        )
+            .flat_map(|format| format.extensions().iter().map(move |ext| (*format, *ext)))
+            .filter(|(_, ext)| name.ends_with(ext) && name.len() > ext.len())
+            .max_by_key(|(_, ext)| ext.len())
+            .map(|(format, _)| format)
     }
 
-    #[test]
-    fn every_format_renders_the_fixed_report() {
-        let report = fixed_report();
-        assert_eq!(report.exit(), Exit::Denied);
-        for (format, name) in [
-            (ReportFormat::Table, "table"),
-            (ReportFormat::Json, "json"),
-            (ReportFormat::Sarif, "sarif"),
-            (ReportFormat::Junit, "junit"),
-            (ReportFormat::Markdown, "markdown"),
-            (ReportFormat::Html, "html"),
-            (ReportFormat::Csv, "csv"),
-        ] {
-            insta::assert_snapshot!(name, format.formatter().render(&report));
-        }
+    /// "`.json`, `.sarif`, `.xml` (JUnit)...": the endings `--output` understands.
+    pub fn known_extensions() -> String {
+        <Self as strum::VariantArray>::VARIANTS
+            .iter()
+            .map(|format| format.extensions()[0])
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
+
+#[cfg(test)]
+mod snapshots;

@@ -5,8 +5,8 @@
 use serde_json::{Value, json};
 
 use super::{Formatter, Report};
-use crate::policy::{Code, Level};
-use crate::verdict::WaiverStatus;
+use crate::findings::Code;
+use crate::policy::{Level, WaiverStatus};
 
 pub struct SarifFormatter;
 
@@ -32,7 +32,7 @@ impl Formatter for SarifFormatter {
                     "id": code.as_str(),
                     "shortDescription": {"text": code.summary()},
                     "fullDescription": {"text": code.summary()},
-                    "help": {"text": help_text(*code)},
+                    "help": {"text": code.help()},
                     "defaultConfiguration": {"level": sarif_level(code.default_level())},
                 })
             })
@@ -100,42 +100,5 @@ impl Formatter for SarifFormatter {
         let mut out = serde_json::to_string_pretty(&sarif).expect("SARIF always serializes");
         out.push('\n');
         out
-    }
-}
-
-/// What to do about a finding, for the rule's help text.
-pub fn help_text(code: Code) -> &'static str {
-    match code {
-        Code::UncitedClaim => {
-            "Add a source that supports the claim, or reword or remove the claim."
-        }
-        Code::CitationNotFound => "Check the citation against PubMed; cite it by PMID or DOI.",
-        Code::CitationAmbiguous => "Several papers match: cite the intended one by PMID or DOI.",
-        Code::NoHumanEvidence => {
-            "Efficacy and safety claims need human clinical evidence (a trial, an observational study, or a systematic review of them). Cite one, or reword the claim so it does not promise an effect in people."
-        }
-        Code::RetractedSource => {
-            "A retracted paper supports nothing: remove it and any wording that rests on it."
-        }
-        Code::LookupFailed => {
-            "Run again with network access (NCBI_EMAIL set) or with a filled cache."
-        }
-        Code::ProductMismatch => {
-            "The source studies something else than the advertised product; do not present it as evidence for the product."
-        }
-        Code::KeywordsAbsent => {
-            "The source may be about another topic: check it says what the claim says."
-        }
-        Code::CitationMismatch => {
-            "Correct the citation's author, year or journal, or cite the paper that was meant."
-        }
-        Code::ExpressionOfConcern => "The journal doubts this paper: find stronger support.",
-        Code::Erratum => "Read the correction and check the claim still holds.",
-        Code::Preprint => {
-            "Preprints are not peer reviewed: cite the published version or another source."
-        }
-        Code::NotEvidence => {
-            "Protocols, errata and notices are not evidence: cite the study itself."
-        }
     }
 }

@@ -1,9 +1,8 @@
 //! The report as a table for a terminal: one row per claim, then what to fix.
 
+use super::text_table::{aligned, truncate};
 use super::{Formatter, Report};
-use crate::format::table::{aligned, truncate};
-use crate::policy::Level;
-use crate::verdict::WaiverStatus;
+use crate::policy::{Level, WaiverOutcome};
 
 pub struct TableFormatter;
 
@@ -39,7 +38,9 @@ impl Formatter for TableFormatter {
                         format!("{level}:{}", f.code)
                     })
                     .collect();
-                codes.dedup();
+                // One entry per level and code, however many citations raised it.
+                let mut seen = std::collections::BTreeSet::new();
+                codes.retain(|code| seen.insert(code.clone()));
                 vec![
                     claim.id.clone(),
                     claim.kind.as_str().to_owned(),
@@ -105,26 +106,27 @@ impl Formatter for TableFormatter {
             .verdicts
             .iter()
             .filter(|(_, n)| **n > 0)
-            .map(|(v, n)| format!("{n} {v}"))
+            .map(|(v, n)| format!("{n} {}", v.as_str()))
             .collect();
         for w in &report.waivers {
             let status = match w.status {
-                WaiverStatus::Applied => continue,
-                WaiverStatus::Expired => format!("expired on {}", w.expires),
-                WaiverStatus::Unmatched => "matches no finding".to_owned(),
+                WaiverOutcome::Applied => continue,
+                WaiverOutcome::Expired => format!("expired on {}", w.expires),
+                WaiverOutcome::Unmatched => "matches no finding".to_owned(),
             };
             out.push_str(&format!(
                 "\nwarning: {}:{}: the waiver of {} on {} {status}",
                 report.claims_file, w.line, w.code, w.claim
             ));
         }
-        let waived = report.summary.findings["waived"];
+        let counts = report.summary.findings;
+        let waived = counts.waived;
         out.push_str(&format!(
             "\n{} claims: {}. Findings: {} deny, {} warn{}.\n",
             report.summary.claims,
             verdicts.join(", "),
-            report.summary.findings["deny"],
-            report.summary.findings["warn"],
+            counts.deny,
+            counts.warn,
             if waived > 0 {
                 format!(", {waived} waived")
             } else {

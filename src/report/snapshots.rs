@@ -1,0 +1,143 @@
+//! Snapshots of every format on one fixed, hand-made report.
+
+use std::path::Path;
+
+use super::ReportFormat;
+use crate::audit::{AuditOptions, CitationIndex, report};
+use crate::claims::parse;
+use crate::exit::Exit;
+use crate::ids::Pmid;
+use crate::pubmed::record::{Author, CommentCorrection, Record, test_record};
+use crate::pubmed::source::SourceError;
+use crate::resolve::tests_support::{empty, resolved};
+use crate::resolve::{Candidate, Field, Resolution, ResolutionStatus};
+
+fn record(pmid: &str, title: &str, types: &[&str], mesh: &[&str]) -> Record {
+    Record {
+        title: title.into(),
+        journal: Some("Journal of Hand-Made Tests".into()),
+        iso_abbrev: Some("J Hand Tests".into()),
+        year: Some(2021),
+        authors: vec![Author {
+            last_name: Some("An".into()),
+            initials: Some("Y".into()),
+            ..Author::default()
+        }],
+        ..test_record(pmid, types, mesh)
+    }
+}
+
+/// The fixed report: hand-made claims and records, one of each verdict, waivers
+/// applied, expired and unmatched.
+fn fixed_report() -> super::Report {
+    let yaml = r#"product:
+  name: 歯髄幹細胞培養上清液
+  terms: [dental pulp]
+claims:
+  - id: skin-firmness
+    text: "肌のハリ・ツヤの向上, \"firm\" | <b>"
+    kind: efficacy
+    keywords: [skin]
+    citations: ["An, Y., et al., 2021"]
+  - id: wrinkles
+    text: シワ・たるみの改善
+    kind: efficacy
+    keywords: [wrinkle]
+    citations: ["PMID: 2"]
+  - id: mechanism
+    text: コラーゲン生成を促進
+    kind: mechanism
+    citations: ["Li, Y., et al., 2022"]
+  - id: no-tumor-risk
+    text: 腫瘍形成リスクがない
+    kind: safety
+  - id: retracted
+    text: 細胞増殖を抑える
+    kind: mechanism
+    citations: ["PMID: 3"]
+  - id: sleep
+    text: 睡眠の質向上
+    kind: efficacy
+    citations: ["Wang, Y., et al., 2023. Stem Cells"]
+waivers:
+  - {claim: no-tumor-risk, code: uncited-claim, reason: under legal review, approved_by: K. Sato, expires: 2026-12-31}
+  - {claim: wrinkles, code: no-human-evidence, reason: old, approved_by: K. Sato, expires: 2025-01-31}
+  - {claim: nothing, code: uncited-claim, reason: typo, approved_by: K. Sato, expires: 2026-12-31}
+"#;
+    let file = parse(Path::new("claims.yaml"), yaml).unwrap();
+    let mut dental = record(
+        "1",
+        "Dental pulp stem cell secretome and skin: a randomized trial",
+        &["Randomized Controlled Trial"],
+        &["Humans", "Skin"],
+    );
+    dental.doi = Some("10.1000/hand.made".parse().unwrap());
+    let mouse = record(
+        "2",
+        "Wrinkles in mice",
+        &["Journal Article"],
+        &["Animals", "Mice"],
+    );
+    let mut gone = record(
+        "3",
+        "A retracted cell study",
+        &["Journal Article", "Retracted Publication"],
+        &["Humans", "Cells, Cultured"],
+    );
+    gone.comments_corrections.push(CommentCorrection {
+        ref_type: "RetractionIn".into(),
+        ref_source: None,
+        pmid: Pmid::new(4),
+    });
+    let mut ambiguous = empty("Li, Y., et al., 2022");
+    ambiguous.status = ResolutionStatus::Ambiguous;
+    ambiguous.candidates = [5, 6]
+        .iter()
+        .map(|p| Candidate {
+            pmid: Pmid::new(*p).unwrap(),
+            title: format!("Candidate {p}"),
+            year: Some(2022),
+            journal: Some("J Hand Tests".into()),
+            score: 0.6,
+            matched: vec![Field::Author, Field::Year],
+        })
+        .collect();
+    let mut unchecked = empty("Wang, Y., et al., 2023. Stem Cells");
+    unchecked.status = ResolutionStatus::NotChecked;
+    unchecked.failure = Some(SourceError::Offline);
+    let resolutions: Vec<Resolution> = vec![
+        resolved("An, Y., et al., 2021", dental),
+        resolved("PMID: 2", mouse),
+        ambiguous,
+        resolved("PMID: 3", gone),
+        unchecked,
+    ];
+    let index = CitationIndex::new(&file);
+    assert_eq!(index.distinct().len(), resolutions.len());
+    let options = AuditOptions {
+        policy: file.policy.clone(),
+        offline: true,
+        generated_at: "2026-06-01T00:00:00Z".into(),
+    };
+    report(&file, index.per_claim(&resolutions), &options)
+}
+
+#[test]
+fn every_format_renders_the_fixed_report() {
+    let report = fixed_report();
+    assert_eq!(report.exit(), Exit::Denied);
+    for (format, name) in [
+        (ReportFormat::Table, "table"),
+        (ReportFormat::Json, "json"),
+        (ReportFormat::Sarif, "sarif"),
+        (ReportFormat::Junit, "junit"),
+        (ReportFormat::Markdown, "markdown"),
+        (ReportFormat::Html, "html"),
+        (ReportFormat::Csv, "csv"),
+    ] {
+        let rendered = format.formatter().render(&report);
+        // The version changes with every release; the snapshots should not.
+        let pinned = rendered.replace(env!("CARGO_PKG_VERSION"), "9.9.9");
+        insta::assert_snapshot!(name, pinned);
+    }
+}

@@ -1,0 +1,224 @@
+//! What resolving one citation came to.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Serialize;
+use strum::IntoStaticStr;
+
+use crate::citation::Citation;
+use crate::ids::Pmid;
+use crate::pubmed::record::Record;
+use crate::pubmed::source::{Lookup, SourceError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, IntoStaticStr)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum ResolutionStatus {
+    /// One record, clearly the one meant.
+    Resolved,
+    /// Several plausible records, none clearly best.
+    Ambiguous,
+    /// Nothing plausible.
+    NotFound,
+    /// The source could not be asked (offline cache miss, network failure).
+    NotChecked,
+}
+
+impl ResolutionStatus {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// A part of a citation that can agree (or not) with a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, IntoStaticStr)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Field {
+    Identifier,
+    Author,
+    Year,
+    Journal,
+    Title,
+    Volume,
+    Pages,
+    Keywords,
+}
+
+impl Field {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// A record considered for a citation, with how well it fits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    pub pmid: Pmid,
+    pub title: String,
+    pub year: Option<u16>,
+    pub journal: Option<String>,
+    pub score: f64,
+    #[serde(skip)]
+    pub matched: Vec<Field>,
+}
+
+/// Where a citation and the record it names disagree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Disagreement {
+    pub field: Field,
+    /// What the citation says.
+    pub cited: String,
+    /// What the record says.
+    pub actual: String,
+}
+
+impl fmt::Display for Disagreement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (cited, actual) = (&self.cited, &self.actual);
+        match self.field {
+            Field::Author => write!(
+                f,
+                "author mismatch: the citation names {cited}, the record's first author is {actual}"
+            ),
+            Field::Year => write!(
+                f,
+                "year mismatch: the citation says {cited}, the record says {actual}"
+            ),
+            Field::Journal => write!(
+                f,
+                "journal mismatch: the citation says \"{cited}\", the record is in {actual}"
+            ),
+            other => write!(
+                f,
+                "{} mismatch: the citation says {cited}, the record says {actual}",
+                other.as_str()
+            ),
+        }
+    }
+}
+
+/// Something a reviewer should know about how a citation was resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// The citation disagrees with the record it resolved to (a mis-cited author, year
+    /// or journal, or an identifier given with another paper's author and year).
+    Disagreement(Disagreement),
+    /// Citation matching (journal, volume, first page) named a record whose author or
+    /// year disagree with the citation; it was set aside and the citation searched.
+    MatchRejected {
+        pmid: Pmid,
+        disagreements: Vec<Disagreement>,
+    },
+    /// A search for an identifier returned a record that does not carry it.
+    IdentifierNotCarried { pmid: Pmid },
+    /// PubMed has no record with the identifiers given.
+    NoRecord { identifiers: Vec<String> },
+    /// Nothing in the citation identifies a paper.
+    NothingToSearch,
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Note::Disagreement(d) => write!(f, "{d}"),
+            Note::MatchRejected {
+                pmid,
+                disagreements,
+            } => {
+                let why: Vec<String> = disagreements.iter().map(ToString::to_string).collect();
+                write!(
+                    f,
+                    "citation matching on journal, volume and page gave PMID {pmid}, but {}; ignored",
+                    why.join("; ")
+                )
+            }
+            Note::IdentifierNotCarried { pmid } => write!(
+                f,
+                "PMID {pmid} came back for this identifier but does not carry it; ignored"
+            ),
+            Note::NoRecord { identifiers } => {
+                write!(f, "PubMed has no record with {}", identifiers.join(", "))
+            }
+            Note::NothingToSearch => f.write_str(
+                "nothing in this citation identifies a paper (no PMID, DOI, author, year, title or journal)",
+            ),
+        }
+    }
+}
+
+/// The outcome for one citation.
+#[derive(Debug, Clone)]
+pub struct Resolution {
+    /// The citation as written.
+    pub input: String,
+    pub status: ResolutionStatus,
+    pub pmid: Option<Pmid>,
+    pub score: Option<f64>,
+    /// Citation fields the chosen record agrees with.
+    pub matched: Vec<Field>,
+    pub notes: Vec<Note>,
+    pub candidates: Vec<Candidate>,
+    /// Every question put to the source for this citation, in order.
+    pub lookups: Vec<Lookup>,
+    /// Why the citation could not be checked.
+    pub failure: Option<SourceError>,
+    /// What was read from the citation.
+    pub citation: Citation,
+    /// The chosen record, when resolved.
+    pub record: Option<Arc<Record>>,
+}
+
+impl Resolution {
+    pub(super) fn new(citation: Citation) -> Self {
+        Resolution {
+            input: citation.input.clone(),
+            status: ResolutionStatus::NotFound,
+            pmid: None,
+            score: None,
+            matched: Vec::new(),
+            notes: Vec::new(),
+            candidates: Vec::new(),
+            lookups: Vec::new(),
+            failure: None,
+            citation,
+            record: None,
+        }
+    }
+
+    /// Why the citation could not be checked, in words.
+    pub fn reason(&self) -> Option<String> {
+        self.failure.as_ref().map(ToString::to_string)
+    }
+
+    /// The disagreements between the citation and the record it resolved to.
+    pub fn disagreements(&self) -> impl Iterator<Item = &Disagreement> {
+        self.notes.iter().filter_map(|note| match note {
+            Note::Disagreement(d) => Some(d),
+            _ => None,
+        })
+    }
+}
+
+/// Building blocks for other modules' unit tests.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+    use crate::citation::parse_citation;
+
+    /// A resolution of `input` with nothing found yet.
+    pub fn empty(input: &str) -> Resolution {
+        Resolution::new(parse_citation(input))
+    }
+
+    /// `input` resolved to `record`.
+    pub fn resolved(input: &str, record: Record) -> Resolution {
+        let mut resolution = empty(input);
+        resolution.status = ResolutionStatus::Resolved;
+        resolution.pmid = Some(record.pmid);
+        resolution.score = Some(1.0);
+        resolution.record = Some(Arc::new(record));
+        resolution
+    }
+}

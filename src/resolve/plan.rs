@@ -1,0 +1,310 @@
+//! The strategy for one citation, written once, as a small state machine.
+//!
+//! A [`Plan`] says what it needs next (records, a search, a citation match); the driver
+//! in `resolve` gathers the needs of every citation, asks the source in batches, and
+//! hands each plan its answers. Cheapest first:
+//! 1. a PMID is fetched; a DOI or PMCID is searched, then its record fetched; the record
+//!    must carry the identifier, and an author or year given with it is checked;
+//! 2. journal + volume + first page go to citation matching, whose answer counts only
+//!    when author and year agree too (it keys on the first three alone);
+//! 3. anything else walks the search ladder until a step finds records, which are
+//!    scored against the citation. Nothing is called resolved without that check.
+
+use std::collections::VecDeque;
+
+use super::ladder::{citation_match, identifier_searches, search_ladder};
+use super::outcome::{Field, Note, Resolution, ResolutionStatus};
+use super::score::{disagreements, score};
+use crate::citation::{Citation, CitedAs};
+use crate::ids::Pmid;
+use crate::pubmed::record::Record;
+use crate::pubmed::source::{
+    CitationMatch, CitationMatchQuery, Fetched, Lookup, SearchHits, SearchQuery, SourceError,
+};
+
+use std::sync::Arc;
+
+/// A candidate must score at least this to be called resolved...
+const RESOLVED_SCORE: f64 = 0.75;
+/// ...and beat the runner-up by this much; otherwise the citation is ambiguous.
+const CLEAR_LEAD: f64 = 0.15;
+/// Below this a candidate is not plausible at all.
+const PLAUSIBLE_SCORE: f64 = 0.45;
+/// Candidates listed in an ambiguous or not-found outcome.
+const LISTED_CANDIDATES: usize = 5;
+
+/// What a plan waits for.
+pub(super) enum Need<'a> {
+    Fetch(&'a [Pmid]),
+    Search(&'a SearchQuery),
+    Match(&'a CitationMatchQuery),
+    Nothing,
+}
+
+enum Stage {
+    /// DOI, then PMCID searches still to try.
+    IdentifierSearch(VecDeque<SearchQuery>),
+    IdentifierFetch(Vec<Pmid>),
+    Match(CitationMatchQuery),
+    MatchFetch(Vec<Pmid>),
+    Ladder(VecDeque<SearchQuery>),
+    LadderFetch(Vec<Pmid>),
+    Done,
+}
+
+pub(super) struct Plan {
+    resolution: Resolution,
+    keywords: Vec<String>,
+    stage: Stage,
+}
+
+impl Plan {
+    pub(super) fn new(cited: &CitedAs, keywords: &[String]) -> Self {
+        let citation = cited.read();
+        let stage = if let Some(pmid) = citation.pmid {
+            Stage::IdentifierFetch(vec![pmid])
+        } else if citation.has_identifier() {
+            Stage::IdentifierSearch(identifier_searches(&citation).into())
+        } else if !citation.has_bibliographic_fields() {
+            Stage::Done
+        } else if let Some(query) = citation_match(&citation) {
+            Stage::Match(query)
+        } else {
+            Stage::Ladder(search_ladder(&citation, keywords).into())
+        };
+        let mut plan = Plan {
+            resolution: Resolution::new(citation),
+            keywords: keywords.to_vec(),
+            stage,
+        };
+        if matches!(plan.stage, Stage::Done) {
+            plan.resolution.notes.push(Note::NothingToSearch);
+        }
+        plan.settle();
+        plan
+    }
+
+    pub(super) fn need(&self) -> Need<'_> {
+        match &self.stage {
+            Stage::IdentifierSearch(queries) | Stage::Ladder(queries) => {
+                queries.front().map_or(Need::Nothing, Need::Search)
+            }
+            Stage::Match(query) => Need::Match(query),
+            Stage::IdentifierFetch(pmids)
+            | Stage::MatchFetch(pmids)
+            | Stage::LadderFetch(pmids) => Need::Fetch(pmids),
+            Stage::Done => Need::Nothing,
+        }
+    }
+
+    pub(super) fn is_done(&self) -> bool {
+        matches!(self.stage, Stage::Done)
+    }
+
+    pub(super) fn finish(self) -> Resolution {
+        self.resolution
+    }
+
+    fn citation(&self) -> &Citation {
+        &self.resolution.citation
+    }
+
+    fn fail(&mut self, error: SourceError) {
+        self.resolution.status = ResolutionStatus::NotChecked;
+        self.resolution.failure = Some(error);
+        self.stage = Stage::Done;
+    }
+
+    /// Moves past stages that need nothing more (an empty search list, an empty fetch).
+    fn settle(&mut self) {
+        loop {
+            match &mut self.stage {
+                Stage::IdentifierSearch(queries) if queries.is_empty() => {
+                    self.stage = Stage::IdentifierFetch(Vec::new());
+                }
+                Stage::IdentifierFetch(pmids) if pmids.is_empty() => {
+                    self.decide_identifier(Vec::new());
+                }
+                Stage::Ladder(queries) if queries.is_empty() => self.choose(Vec::new()),
+                Stage::LadderFetch(pmids) if pmids.is_empty() => self.choose(Vec::new()),
+                _ => return,
+            }
+        }
+    }
+
+    pub(super) fn on_searched(&mut self, answer: Result<SearchHits, SourceError>) {
+        let (Stage::IdentifierSearch(queries) | Stage::Ladder(queries)) = &mut self.stage else {
+            return;
+        };
+        let Some(query) = queries.pop_front() else {
+            return;
+        };
+        self.resolution.lookups.push(Lookup::Search(query));
+        match answer {
+            Err(error) => self.fail(error),
+            Ok(hits) if hits.pmids.is_empty() => {}
+            Ok(hits) => {
+                self.stage = match self.stage {
+                    Stage::IdentifierSearch(_) => Stage::IdentifierFetch(hits.pmids),
+                    _ => Stage::LadderFetch(hits.pmids),
+                };
+            }
+        }
+        self.settle();
+    }
+
+    pub(super) fn on_matched(&mut self, answer: Result<CitationMatch, SourceError>) {
+        let Stage::Match(query) = &self.stage else {
+            return;
+        };
+        self.resolution.lookups.push(Lookup::Match(query.clone()));
+        match answer {
+            Err(error) => self.fail(error),
+            Ok(CitationMatch::Found { pmid }) => self.stage = Stage::MatchFetch(vec![pmid]),
+            Ok(CitationMatch::NoMatch { .. }) => self.start_ladder(),
+        }
+        self.settle();
+    }
+
+    pub(super) fn on_fetched(&mut self, fetched: &Fetched) {
+        let (Stage::IdentifierFetch(pmids) | Stage::MatchFetch(pmids) | Stage::LadderFetch(pmids)) =
+            &self.stage
+        else {
+            return;
+        };
+        let pmids = pmids.clone();
+        self.resolution.lookups.push(Lookup::Fetch(pmids.clone()));
+        // Unknown PMIDs drop out; the search's order is kept.
+        let mut records: Vec<Arc<Record>> = Vec::new();
+        for pmid in &pmids {
+            match fetched.get(pmid) {
+                Some(Ok(Some(record))) => records.push(record.clone()),
+                Some(Ok(None)) => {}
+                Some(Err(error)) => return self.fail(error.clone()),
+                // A source owes an answer for every PMID asked: silence is not "no such
+                // record".
+                None => return self.fail(SourceError::NoAnswer),
+            }
+        }
+        match self.stage {
+            Stage::IdentifierFetch(_) => self.decide_identifier(records),
+            Stage::MatchFetch(_) => self.check_match(records),
+            _ => self.choose(records),
+        }
+        self.settle();
+    }
+
+    fn start_ladder(&mut self) {
+        self.stage = Stage::Ladder(search_ladder(self.citation(), &self.keywords).into());
+    }
+
+    /// Citation matching keys on journal, volume and page only: a typo there lands on
+    /// another paper, so its author and year must agree too.
+    fn check_match(&mut self, records: Vec<Arc<Record>>) {
+        match records.into_iter().next() {
+            Some(record) => {
+                let disagree = disagreements(self.citation(), &record);
+                if disagree.is_empty() {
+                    self.choose(vec![record]);
+                } else {
+                    self.resolution.notes.push(Note::MatchRejected {
+                        pmid: record.pmid,
+                        disagreements: disagree,
+                    });
+                    self.start_ladder();
+                }
+            }
+            None => self.start_ladder(),
+        }
+    }
+
+    /// A record found by identifier must carry that identifier; an author or year given
+    /// beside it is checked, and a disagreement noted.
+    fn decide_identifier(&mut self, records: Vec<Arc<Record>>) {
+        self.stage = Stage::Done;
+        let citation = &self.resolution.citation;
+        let carries = |record: &Record| {
+            citation.pmid.is_none_or(|p| p == record.pmid)
+                && citation
+                    .doi
+                    .as_ref()
+                    .is_none_or(|d| record.doi.as_ref() == Some(d))
+                && citation.pmcid.is_none_or(|p| record.pmcid == Some(p))
+        };
+        let (matching, others): (Vec<Arc<Record>>, Vec<Arc<Record>>) =
+            records.into_iter().partition(|r| carries(r));
+        for other in &others {
+            self.resolution
+                .notes
+                .push(Note::IdentifierNotCarried { pmid: other.pmid });
+        }
+        let Some(record) = matching.into_iter().next() else {
+            let identifiers = [
+                citation.pmid.map(|p| format!("PMID {p}")),
+                citation.doi.as_ref().map(|d| format!("DOI {d}")),
+                citation.pmcid.map(|p| format!("PMCID {p}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            self.resolution.notes.push(Note::NoRecord { identifiers });
+            self.resolution.status = ResolutionStatus::NotFound;
+            return;
+        };
+        let scored = score(citation, &record, &self.keywords);
+        let score = if citation.has_bibliographic_fields() {
+            scored.score
+        } else {
+            1.0
+        };
+        let found = disagreements(citation, &record);
+        let resolution = &mut self.resolution;
+        resolution
+            .notes
+            .extend(found.into_iter().map(Note::Disagreement));
+        resolution.status = ResolutionStatus::Resolved;
+        resolution.pmid = Some(record.pmid);
+        resolution.score = Some(score);
+        resolution.matched = std::iter::once(Field::Identifier)
+            .chain(scored.matched)
+            .collect();
+        resolution.record = Some(record);
+    }
+
+    /// Picks the record a free-text citation means, or says why it cannot.
+    fn choose(&mut self, records: Vec<Arc<Record>>) {
+        self.stage = Stage::Done;
+        let citation = &self.resolution.citation;
+        let mut scored: Vec<_> = records
+            .into_iter()
+            .map(|record| (score(citation, &record, &self.keywords), record))
+            .collect();
+        scored.sort_by(|a, b| b.0.score.total_cmp(&a.0.score));
+        let best = scored.first().map_or(0.0, |(c, _)| c.score);
+        let runner_up = scored.get(1).map_or(0.0, |(c, _)| c.score);
+        let resolution = &mut self.resolution;
+        resolution.candidates = scored
+            .iter()
+            .take(LISTED_CANDIDATES)
+            .map(|(candidate, _)| candidate.clone())
+            .collect();
+        if best >= RESOLVED_SCORE && best - runner_up >= CLEAR_LEAD {
+            let (candidate, record) = scored.swap_remove(0);
+            let found = disagreements(&resolution.citation, &record);
+            resolution.status = ResolutionStatus::Resolved;
+            resolution.pmid = Some(candidate.pmid);
+            resolution.score = Some(candidate.score);
+            resolution.matched = candidate.matched.clone();
+            resolution
+                .notes
+                .extend(found.into_iter().map(Note::Disagreement));
+            resolution.record = Some(record);
+            resolution.candidates.truncate(1);
+        } else if best >= PLAUSIBLE_SCORE {
+            resolution.status = ResolutionStatus::Ambiguous;
+            resolution.candidates.retain(|c| c.score >= PLAUSIBLE_SCORE);
+        } else {
+            resolution.status = ResolutionStatus::NotFound;
+        }
+    }
+}
