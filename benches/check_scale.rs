@@ -23,14 +23,9 @@ use claimaudit::pubmed::cache::Cache;
 use claimaudit::resolve::resolve_all;
 
 fn main() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/eutils");
-    if !fixtures.join("INDEX.tsv").is_file() {
-        eprintln!(
-            "SKIPPED: {} is missing; the benchmark needs the shared fixtures",
-            fixtures.display()
-        );
+    let Some(fixtures) = support::fixtures() else {
         return;
-    }
+    };
     let claims: usize = env_number("BENCH_CLAIMS", 10_000);
     let runs: usize = env_number("BENCH_RUNS", 3);
     let work = tempfile::tempdir().unwrap();

@@ -13,19 +13,17 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+mod support;
+
 use claimaudit::pubmed::xml::ArticleReader;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
 fn main() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/eutils/efetch");
-    if !fixtures.is_dir() {
-        eprintln!(
-            "SKIPPED: {} is missing; the benchmark needs the shared fixtures",
-            fixtures.display()
-        );
+    let Some(fixtures) = support::fixtures() else {
         return;
-    }
+    };
+    let fixtures = fixtures.join("efetch");
     let target_mb: usize = env_number("BENCH_MB", 100);
     let runs: usize = env_number("BENCH_RUNS", 5);
     let articles = collect_articles(&fixtures);

@@ -24,14 +24,9 @@ use claimaudit::progress::NoProgress;
 use claimaudit::resolve::{CitationKey, ResolutionStatus, resolve, resolve_all};
 
 fn main() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/eutils");
-    if !fixtures.join("INDEX.tsv").is_file() {
-        eprintln!(
-            "SKIPPED: {} is missing; the benchmark needs the shared fixtures",
-            fixtures.display()
-        );
+    let Some(fixtures) = support::fixtures() else {
         return;
-    }
+    };
     let count: usize = env_number("BENCH_CITATIONS", 30.0) as usize;
     let rate = env_number("BENCH_RATE", 3.0);
     let server = fake_eutils::FakeEutils::start(&fixtures);

@@ -289,7 +289,7 @@ static PMID_LABEL: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?i)\bPMID\s*[:#]?\s*([0-9]{1,9})\b"));
 static PMCID_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)(?:https?://\S*?/(?:pmc/articles/|articles/))?\bPMC\s?([0-9]{1,9})\b/?(?:\s*\[PMC\])?",
+        r"(?i)(?:\bPMCID\s*[:#]?\s*)?(?:https?://\S*?/(?:pmc/articles/|articles/))?\bPMC\s?([0-9]{1,9})\b/?(?:\s*\[PMC\])?",
     )
 });
 static DOI_URL_PREFIX: LazyLock<Regex> =
@@ -463,9 +463,12 @@ mod tests {
                 .as_str(),
             "10.1016/0005-2795(76)90109-4"
         );
+        let pmcid = "Smith J. 2019. PMCID: PMC7092803 [PMC]";
+        let found = find_pmcid(pmcid).unwrap();
+        assert_eq!(found.id, Pmcid(7_092_803));
         assert_eq!(
-            find_pmcid("PMCID: PMC7092803 [PMC]").unwrap().id,
-            Pmcid(7_092_803)
+            &pmcid[found.span], "PMCID: PMC7092803 [PMC]",
+            "the label goes with the identifier"
         );
     }
 

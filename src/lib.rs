@@ -34,6 +34,9 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+#[macro_use]
+mod macros;
+
 pub mod audit;
 pub mod citation;
 pub mod claims;

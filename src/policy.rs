@@ -7,43 +7,25 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use strum::{EnumString, IntoStaticStr, VariantArray};
+use strum::VariantArray;
 
 use crate::claims::{Claim, Waiver};
 pub use crate::findings::Code;
 use crate::findings::Finding;
 use crate::text::did_you_mean;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    IntoStaticStr,
-    EnumString,
-    VariantArray,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Level {
-    /// Kept in the report; does not count.
-    Allow,
-    /// Reported; does not fail the check.
-    Warn,
-    /// Fails the check (exit 2).
-    Deny,
+named_enum! {
+    pub enum Level {
+        /// Kept in the report; does not count.
+        Allow,
+        /// Reported; does not fail the check.
+        Warn,
+        /// Fails the check (exit 2).
+        Deny,
+    }
 }
 
 impl Level {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
     pub fn parse(text: &str) -> Option<Level> {
         text.parse().ok()
     }
@@ -141,7 +123,7 @@ impl AppliedFinding {
 }
 
 /// What became of one waiver of the claims file in this run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, VariantArray)]
 #[serde(rename_all = "kebab-case")]
 pub enum WaiverOutcome {
     Applied,

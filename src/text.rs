@@ -30,6 +30,7 @@ pub fn fold(text: &str) -> String {
         match c {
             'ø' | 'Ø' => out.push('o'),
             'ł' | 'Ł' => out.push('l'),
+            'ı' => out.push('i'),
             'đ' | 'Đ' => out.push('d'),
             'ß' => out.push_str("ss"),
             'æ' | 'Æ' => out.push_str("ae"),
@@ -136,6 +137,7 @@ mod tests {
         assert_eq!(fold("García"), "garcia");
         assert_eq!(fold("MÜLLER"), "muller");
         assert_eq!(fold("Søren Łukasz"), "soren lukasz");
+        assert_eq!(fold("Arı İnce"), "ari ince");
         assert_eq!(fold("ｇａｒｃｉａ"), "garcia");
         assert_eq!(name_key("O'Brien-García"), "obriengarcia");
         assert_eq!(name_key("Garcia"), name_key("García"));

@@ -20,13 +20,8 @@ fn claims_file(dir: &Path, yaml: &str) -> PathBuf {
 }
 
 fn check(cache: &Path, server: &FakeEutils) -> Command {
-    let mut cmd = common::claimaudit(cache);
-    cmd.env("CLAIMAUDIT_EUTILS_URL", server.base_url())
-        .env("NCBI_EMAIL", EMAIL)
-        .env("CLAIMAUDIT_BACKOFF", "20ms")
-        .env_remove("NCBI_API_KEY")
-        .env_remove("SOURCE_DATE_EPOCH")
-        .arg("check");
+    let mut cmd = common::against(cache, server, EMAIL);
+    cmd.arg("check");
     cmd
 }
 
@@ -154,11 +149,8 @@ fn the_json_report_follows_the_shipped_schema() {
     let (server, _) = require_stand_in!();
     let work = tempfile::tempdir().unwrap();
     let file = claims_file(work.path(), EVERY_VERDICT);
-    let schema_text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/report/report-v1.schema.json"),
-    )
-    .unwrap();
-    let schema: Value = serde_json::from_str(&schema_text).unwrap();
+    // The schema as shipped in the binary.
+    let schema: Value = serde_json::from_str(claimaudit::report::REPORT_JSON_SCHEMA).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let cache = work.path().join("cache");
     let online = json_report(check(&cache, &server).arg(&file), 2);
@@ -464,4 +456,27 @@ fn a_corrupt_cache_entry_is_named_on_stderr_and_not_trusted() {
         .args(["cache", "verify"])
         .assert()
         .success();
+}
+
+#[test]
+fn identifiers_in_any_spelling_resolve_to_the_same_record() {
+    let (server, _) = require_stand_in!();
+    let work = tempfile::tempdir().unwrap();
+    // Japanese copy carries full-width digits; DOIs come as dx.doi.org links.
+    let file = claims_file(
+        work.path(),
+        "claims:\n  - id: full-width\n    text: 効果\n    kind: efficacy\n    citations: [\"PMID ２３１２１４０３\", {pmid: \"２３１２１４０３\"}]\n  - id: doi-link\n    text: 効果\n    kind: efficacy\n    citations: [{doi: \"https://dx.doi.org/10.1056/NEJMoa1210384\"}, \"http://doi.org/10.1056/NEJMoa1210384\"]\n",
+    );
+    let report = json_report(check(&work.path().join("cache"), &server).arg(&file), 0);
+    for id in ["full-width", "doi-link"] {
+        let claim = claim(&report, id);
+        assert_eq!(claim["verdict"], "supported", "{id}");
+        for citation in claim["citations"].as_array().unwrap() {
+            assert_eq!(citation["status"], "resolved", "{id}: {citation}");
+            assert_eq!(citation["pmid"], "23121403", "{id}: {citation}");
+        }
+    }
+    // One record fetched for all four spellings, and one search for the DOI.
+    assert_eq!(server.requests_to("efetch").len(), 1);
+    assert_eq!(server.requests_to("esearch").len(), 1);
 }

@@ -188,13 +188,77 @@ fn an_unknown_pmid_is_reported_and_exits_not_checked() {
 }
 
 #[test]
-fn a_malformed_pmid_is_invalid_input() {
+fn a_malformed_pmid_is_invalid_input_never_a_crash() {
+    let cache = tempfile::tempdir().unwrap();
+    // Non-ASCII arguments once crashed `show` (a byte slice inside a character).
+    for argument in [
+        "10.1000/abc",
+        "日本",
+        "PMé",
+        "0",
+        "1234567890",
+        "🙂",
+        "PMID",
+    ] {
+        common::claimaudit(cache.path())
+            .args(["show", argument])
+            .assert()
+            .code(3)
+            .stderr(
+                predicate::str::contains(format!("\"{argument}\" is not a PMID"))
+                    .and(predicate::str::contains("panicked").not()),
+            );
+    }
+}
+
+#[test]
+fn full_width_and_url_pmids_are_the_same_pmid() {
+    let fixtures = require_fixtures!();
+    let cache = imported_cache(&fixtures);
+    for argument in [
+        "２３１２１４０３",
+        "ＰＭＩＤ：２３１２１４０３",
+        "https://pubmed.ncbi.nlm.nih.gov/23121403/",
+    ] {
+        let records = show_json(cache.path(), &[argument]);
+        assert_eq!(records[0]["pmid"], "23121403", "{argument}");
+    }
+}
+
+#[test]
+fn an_import_keeps_the_newest_revision_whatever_the_file_order() {
+    let fixtures = require_fixtures!();
+    // PMID 9997 is in two real answers: revised 2019 (with its DOI) and 2003 (without).
+    let current = fixtures.join("efetch/biopython/pubmed1.xml");
+    let stale = fixtures.join("efetch/eutils-json/efetch.pubmed.xml");
+    for order in [[&current, &stale], [&stale, &current]] {
+        let cache = tempfile::tempdir().unwrap();
+        for file in order {
+            common::claimaudit(cache.path())
+                .args(["cache", "import"])
+                .arg(file)
+                .assert()
+                .success();
+        }
+        let record = &show_json(cache.path(), &["9997"])[0];
+        assert_eq!(
+            record["doi"], "10.1016/0005-2795(76)90109-4",
+            "imported in the order {order:?}"
+        );
+    }
+    // One call with both files says what it kept.
     let cache = tempfile::tempdir().unwrap();
     common::claimaudit(cache.path())
-        .args(["show", "10.1000/abc"])
+        .args(["cache", "import"])
+        .arg(&current)
+        .arg(&stale)
         .assert()
-        .code(3)
-        .stderr(predicate::str::contains("\"10.1000/abc\" is not a PMID"));
+        .success()
+        .stdout(predicate::str::contains("older revision(s) not imported"));
+    assert_eq!(
+        show_json(cache.path(), &["9997"])[0]["doi"],
+        "10.1016/0005-2795(76)90109-4"
+    );
 }
 
 #[test]

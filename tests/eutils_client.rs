@@ -27,6 +27,15 @@ fn config(base_url: String) -> ClientConfig {
     }
 }
 
+/// With a (placeholder) key, so the client may send 10 requests a second.
+fn keyed(config: ClientConfig) -> ClientConfig {
+    ClientConfig {
+        requests_per_second: 10.0,
+        api_key: ApiKey::new("test-key"),
+        ..config
+    }
+}
+
 fn settings() -> CacheSettings {
     CacheSettings {
         offline: false,
@@ -143,14 +152,7 @@ async fn different_searches_are_in_flight_together_within_the_rate() {
     let cache = tempfile::tempdir().unwrap();
     // Every answer takes 600 ms: one at a time, four searches would take 2.4 s.
     server.set_delay(Some(Duration::from_millis(600)));
-    let source = cached(
-        ClientConfig {
-            requests_per_second: 10.0,
-            api_key: ApiKey::new("test-key"),
-            ..config(server.base_url())
-        },
-        cache.path(),
-    );
+    let source = cached(keyed(config(server.base_url())), cache.path());
     let queries: Vec<SearchQuery> = (2010..2014)
         .map(|year| {
             SearchQuery::Fields(FieldQuery {
@@ -177,14 +179,7 @@ async fn different_searches_are_in_flight_together_within_the_rate() {
 async fn many_citations_share_batched_requests() {
     let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
-    let source = cached(
-        ClientConfig {
-            requests_per_second: 10.0,
-            api_key: ApiKey::new("test-key"),
-            ..config(server.base_url())
-        },
-        cache.path(),
-    );
+    let source = cached(keyed(config(server.base_url())), cache.path());
     let citations: Vec<CitationKey> = [
         "23121403",
         "PMID: 993",

@@ -1,28 +1,22 @@
-//! End-to-end tests of `claimaudit resolve` and the E-utilities client against a local
-//! stand-in (tests/common/fake_eutils.rs) that serves the real NCBI answers from
-//! ../shared/fixtures/eutils. Nothing here reaches the real NCBI host.
+//! End-to-end tests of `claimaudit resolve` through the binary, against a local
+//! stand-in (tests/common/fake_eutils/) that serves the real NCBI answers from
+//! ../shared/fixtures/eutils: what resolves, what is asked, what is cached. Wire-level
+//! failures are in `eutils_wire.rs`. Nothing here reaches the real NCBI host.
 
 mod common;
 
 use std::path::Path;
-use std::time::Duration;
 
 use assert_cmd::Command;
-use common::fake_eutils::{FakeEutils, Scripted};
+use common::fake_eutils::FakeEutils;
 use predicates::prelude::*;
 use serde_json::Value;
 
 const EMAIL: &str = "audit-tests@example.org";
-const API_KEY: &str = "k3y-that-must-never-leak-0123456789";
 
 /// `claimaudit` pointed at the stand-in, with fast retries and no inherited key.
 fn claimaudit(cache: &Path, server: &FakeEutils) -> Command {
-    let mut cmd = common::claimaudit(cache);
-    cmd.env("CLAIMAUDIT_EUTILS_URL", server.base_url())
-        .env("NCBI_EMAIL", EMAIL)
-        .env("CLAIMAUDIT_BACKOFF", "20ms")
-        .env_remove("NCBI_API_KEY");
-    cmd
+    common::against(cache, server, EMAIL)
 }
 
 fn resolve_json(cache: &Path, server: &FakeEutils, args: &[&str], code: i32) -> Value {
@@ -36,24 +30,6 @@ fn resolve_json(cache: &Path, server: &FakeEutils, args: &[&str], code: i32) -> 
         .stdout
         .clone();
     serde_json::from_slice(&output).unwrap()
-}
-
-/// Every file under the cache directory, with its content.
-fn cache_files(cache: &Path) -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    let mut stack = vec![cache.to_owned()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
-                files.push((path.display().to_string(), text));
-            }
-        }
-    }
-    files
 }
 
 #[test]
@@ -277,290 +253,6 @@ fn offline_sends_nothing_and_reports_not_checked() {
 }
 
 #[test]
-fn requests_keep_to_the_rate_limit() {
-    let (server, _) = require_stand_in!();
-    let cache = tempfile::tempdir().unwrap();
-    // A citation that walks the whole search ladder: many requests in a row.
-    claimaudit(cache.path(), &server)
-        .args([
-            "resolve",
-            "Nobodyson, Q., et al., 2019. Imaginary Journal of Exosomes",
-            "--keywords",
-            "exosome, skin",
-        ])
-        .args(["--rate", "3"])
-        .assert()
-        .code(2);
-    let times: Vec<_> = server.requests().iter().map(|r| r.at).collect();
-    assert!(times.len() >= 6, "{} requests", times.len());
-    // Tolerance: 50 ms of jitter between a request leaving and the server noting it.
-    common::assert_rate(&times, 3, Duration::from_millis(50));
-}
-
-#[test]
-fn x_ratelimit_remaining_zero_holds_the_next_request_back() {
-    let (server, _) = require_stand_in!();
-    let cache = tempfile::tempdir().unwrap();
-    server.set_rate_limit_headers(Some((3, 0)));
-    claimaudit(cache.path(), &server)
-        .args(["resolve", "Brighton, T.A., et al., 2012. N Engl J Med"])
-        .assert()
-        .success();
-    let times: Vec<_> = server.requests().iter().map(|r| r.at).collect();
-    assert!(times.len() >= 2);
-    assert!(
-        times[1] - times[0] >= Duration::from_millis(950),
-        "{:?}",
-        times[1] - times[0]
-    );
-}
-
-/// A failure followed by a good answer: the retry succeeds and only the good answer is
-/// cached.
-fn retried_then_resolved(failure: Scripted, endpoint: &str, citation: &str, pmid: &str) {
-    let (server, _) = require_stand_in!();
-    let cache = tempfile::tempdir().unwrap();
-    server.script(endpoint, vec![failure]);
-    let out = resolve_json(cache.path(), &server, &[citation], 0);
-    assert_eq!(out["status"], "resolved", "{out:#}");
-    assert_eq!(out["pmid"], pmid);
-    assert_eq!(
-        server.requests_to(endpoint).len(),
-        2,
-        "one failure, one retry"
-    );
-    common::claimaudit(cache.path())
-        .args(["cache", "verify"])
-        .assert()
-        .success();
-    // And the cached answer is the good one: a second run sends nothing.
-    let before = server.requests().len();
-    resolve_json(cache.path(), &server, &[citation], 0);
-    assert_eq!(server.requests().len(), before);
-}
-
-#[test]
-fn a_429_with_retry_after_is_waited_out_and_retried() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let _ = fixtures;
-    let started = std::time::Instant::now();
-    retried_then_resolved(
-        Scripted::status(
-            429,
-            r#"{"error":"API rate limit exceeded","api-key":"127.0.0.1","count":"4","limit":"3"}"#,
-        )
-        .header("Retry-After", "1")
-        .header("Content-Type", "application/json"),
-        "efetch",
-        "23121403",
-        "23121403",
-    );
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "Retry-After: 1 was honoured"
-    );
-}
-
-#[test]
-fn a_500_is_retried() {
-    retried_then_resolved(
-        Scripted::status(500, "Internal Server Error"),
-        "efetch",
-        "23121403",
-        "23121403",
-    );
-}
-
-#[test]
-fn an_html_page_is_retried() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let html = std::fs::read(fixtures.join("errors/biopython-pmfetch-response.html")).unwrap();
-    retried_then_resolved(
-        Scripted::ok(html).header("Content-Type", "text/html; charset=UTF-8"),
-        "efetch",
-        "23121403",
-        "23121403",
-    );
-}
-
-#[test]
-fn an_error_inside_a_200_answer_is_retried() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let body = std::fs::read(fixtures.join("errors/eutils-json-esearch-ERROR-in-200.xml")).unwrap();
-    retried_then_resolved(
-        Scripted::ok(body).header("Content-Type", "text/xml; charset=UTF-8"),
-        "esearch",
-        "10.1056/NEJMoa1210384",
-        "23121403",
-    );
-}
-
-#[test]
-fn truncated_xml_is_retried() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let real = std::fs::read(
-        fixtures.join("efetch/biocommons-eutils/test_eutils_xmlfacades_pubmedarticle_23121403.xml"),
-    )
-    .unwrap();
-    retried_then_resolved(
-        Scripted::ok(real[..real.len() / 2].to_vec())
-            .header("Content-Type", "text/xml; charset=UTF-8"),
-        "efetch",
-        "23121403",
-        "23121403",
-    );
-}
-
-#[test]
-fn a_connection_cut_mid_answer_is_retried() {
-    let Some(fixtures) = common::eutils_fixtures() else {
-        return;
-    };
-    let real = std::fs::read(
-        fixtures.join("efetch/biocommons-eutils/test_eutils_xmlfacades_pubmedarticle_23121403.xml"),
-    )
-    .unwrap();
-    retried_then_resolved(
-        Scripted::ok(real[..real.len() / 3].to_vec()).cut(),
-        "efetch",
-        "23121403",
-        "23121403",
-    );
-}
-
-#[test]
-fn when_retries_run_out_the_outcome_is_not_checked_and_nothing_is_cached() {
-    let (server, _) = require_stand_in!();
-    let cache = tempfile::tempdir().unwrap();
-    server.script("efetch", vec![Scripted::status(503, "busy"); 3]);
-    let out = resolve_json(cache.path(), &server, &["23121403", "--retries", "2"], 4);
-    assert_eq!(out["status"], "not-checked");
-    let reason = out["reason"].as_str().unwrap();
-    assert!(reason.contains("HTTP 503 on all 3 attempts"), "{reason}");
-    assert!(!reason.contains("not found"));
-    assert_eq!(server.requests_to("efetch").len(), 3);
-    assert!(!cache.path().join("pubmed/23121403.json").exists());
-    assert!(
-        !cache.path().join("absent").exists(),
-        "a failure is not a 'no such record'"
-    );
-
-    server.script("efetch", vec![Scripted::status(429, "{}"); 3]);
-    claimaudit(cache.path(), &server)
-        .args(["resolve", "23121403", "--retries", "2"])
-        .assert()
-        .code(4)
-        .stderr(
-            predicate::str::contains("NCBI rate limit exceeded")
-                .and(predicate::str::contains("NCBI_API_KEY")),
-        );
-}
-
-#[test]
-fn the_api_key_is_sent_but_never_shown_or_stored() {
-    let (server, fixtures) = require_stand_in!();
-    let cache = tempfile::tempdir().unwrap();
-    let html = std::fs::read(fixtures.join("errors/biopython-pmfetch-response.html")).unwrap();
-    server.script(
-        "efetch",
-        vec![
-            Scripted::ok(html).header("Content-Type", "text/html"),
-            Scripted::status(500, "x"),
-        ],
-    );
-    server.script("esearch", vec![Scripted::status(503, "down"); 2]);
-    let mut outputs = Vec::new();
-    for args in [
-        vec!["resolve", "23121403", "--retries", "1"],
-        vec!["resolve", "23121403"],
-        vec!["resolve", "10.1056/NEJMoa1210384", "--retries", "1"],
-        vec![
-            "resolve",
-            "Brighton, T.A., et al., 2012. N Engl J Med",
-            "--format",
-            "json",
-        ],
-    ] {
-        let output = claimaudit(cache.path(), &server)
-            .env("NCBI_API_KEY", API_KEY)
-            .args(&args)
-            .output()
-            .unwrap();
-        outputs.push(String::from_utf8_lossy(&output.stdout).into_owned());
-        outputs.push(String::from_utf8_lossy(&output.stderr).into_owned());
-    }
-    assert!(
-        server
-            .requests()
-            .iter()
-            .all(|r| r.param("api_key") == Some(API_KEY)),
-        "the key is sent"
-    );
-    for text in &outputs {
-        assert!(!text.contains(API_KEY), "key printed: {text}");
-    }
-    for (path, text) in cache_files(cache.path()) {
-        assert!(!text.contains(API_KEY), "key stored in {path}");
-    }
-    assert!(outputs.iter().any(|o| o.contains("resolved")));
-}
-
-#[test]
-fn two_processes_sharing_a_cache_both_succeed_within_one_rate_limit() {
-    let (server, _) = require_stand_in!();
-    let cache = tempfile::tempdir().unwrap();
-    let citations = [
-        "Brighton, T.A., et al., 2012. N Engl J Med",
-        "Zhu N, Zhang D, Wang W, et al. A Novel Coronavirus from Patients with Pneumonia in China, 2019. N Engl J Med. 2020;382(8):727-733.",
-        "https://doi.org/10.1056/NEJMoa1210384",
-    ];
-    let bin = assert_cmd::cargo::cargo_bin("claimaudit");
-    let children: Vec<_> = citations
-        .iter()
-        .map(|citation| {
-            std::process::Command::new(&bin)
-                .env_remove("NCBI_API_KEY")
-                .env("CLAIMAUDIT_EUTILS_URL", server.base_url())
-                .env("NCBI_EMAIL", EMAIL)
-                .args(["--cache-dir"])
-                .arg(cache.path())
-                .args(["resolve", citation, "--rate", "2", "--format", "json"])
-                .stdout(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for child in children {
-        let output = child.wait_with_output().unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stdout)
-        );
-        let out: Value = serde_json::from_slice(&output.stdout).unwrap();
-        assert_eq!(out["status"], "resolved");
-    }
-    let mut times: Vec<_> = server.requests().iter().map(|r| r.at).collect();
-    times.sort();
-    assert!(times.len() >= 5, "{} requests", times.len());
-    // Together the processes keep to 2/s (50 ms tolerance for arrival jitter).
-    common::assert_rate(&times, 2, Duration::from_millis(50));
-    common::claimaudit(cache.path())
-        .args(["cache", "verify"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("0 invalid"));
-}
-
-#[test]
 fn a_corrupt_cache_entry_is_reported_and_refetched() {
     let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
@@ -647,4 +339,35 @@ fn refresh_and_max_age_ask_again() {
         .args(["cache", "verify"])
         .assert()
         .success();
+}
+
+#[test]
+fn a_keyword_cannot_change_the_search_it_narrows() {
+    let (server, _) = require_stand_in!();
+    let cache = tempfile::tempdir().unwrap();
+    // Unquoted, this keyword would turn the search into "... OR cancer" and match
+    // records that have nothing to do with the citation.
+    let out = resolve_json(
+        cache.path(),
+        &server,
+        &[
+            "Brighton, T.A., et al., 2012. N Engl J Med",
+            "--keywords",
+            "aspirin)OR(cancer",
+        ],
+        0,
+    );
+    assert_eq!(out["pmid"], "23121403", "{out:#}");
+    let terms: Vec<String> = server
+        .requests_to("esearch")
+        .iter()
+        .map(|r| r.param("term").unwrap().to_owned())
+        .collect();
+    assert!(
+        terms[0].ends_with("(\"aspirin)OR(cancer\"[tiab])"),
+        "the keyword is one quoted phrase: {terms:?}"
+    );
+    // The stand-in parses the term as PubMed does: an unbalanced or injected
+    // structure would be an "Invalid query" error, retried, and then not checked.
+    assert_eq!(out["status"], "resolved");
 }

@@ -1,6 +1,6 @@
 //! Shared by the benchmarks: the cached E-utilities source pointed at the local stand-in.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use claimaudit::pubmed::cache::Cache;
@@ -10,6 +10,7 @@ use claimaudit::pubmed::{CacheSettings, CachedSource};
 /// The cache `cache` in front of `base_url`, asked at `rate` requests per second. Above
 /// NCBI's keyless 3/s a placeholder key lifts the client's ceiling (the stand-in ignores
 /// it).
+#[allow(dead_code)]
 pub fn source(base_url: String, cache: &Path, rate: f64) -> CachedSource<EutilsClient> {
     let config = ClientConfig {
         base_url,
@@ -33,4 +34,28 @@ pub fn source(base_url: String, cache: &Path, rate: f64) -> CachedSource<EutilsC
         record_max_age: Duration::from_secs(86_400),
     };
     CachedSource::new(client, Cache::new(cache), settings)
+}
+
+/// `../shared/fixtures/eutils`, or `None` (reason printed) when it is absent. In CI
+/// (`CI` or `CLAIMAUDIT_REQUIRE_FIXTURES` set) a missing folder is a failure: a smoke run
+/// that measured nothing must not pass.
+#[allow(dead_code)]
+pub fn fixtures() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/eutils");
+    if dir.join("INDEX.tsv").is_file() {
+        return Some(dir);
+    }
+    let required = ["CI", "CLAIMAUDIT_REQUIRE_FIXTURES"].iter().any(|name| {
+        std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
+    });
+    assert!(
+        !required,
+        "{} is missing, and CI or CLAIMAUDIT_REQUIRE_FIXTURES is set",
+        dir.display()
+    );
+    eprintln!(
+        "SKIPPED: {} is missing; the benchmark needs the shared fixtures",
+        dir.display()
+    );
+    None
 }

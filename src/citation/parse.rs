@@ -211,11 +211,19 @@ fn split_title_and_journal(text: &str, has_source: bool, citation: &mut Citation
 }
 
 /// Splits at ". " but keeps abbreviated journal words together ("Front. Med." stays
-/// one piece when its words are short).
+/// one piece when its words are short), and a place in brackets with the name before it
+/// ("Chem. Commun. (Camb.)").
 fn sentences(text: &str) -> Vec<String> {
     let mut pieces: Vec<String> = Vec::new();
     for raw in text.split(". ") {
         let piece = raw.trim().trim_matches(['.', ',', ';', ' ']).to_owned();
+        if piece.starts_with('(')
+            && let Some(last) = pieces.last_mut()
+        {
+            last.push(' ');
+            last.push_str(&piece);
+            continue;
+        }
         if piece.is_empty() {
             continue;
         }
@@ -371,6 +379,15 @@ mod tests {
         assert_eq!(c.year, Some(2015));
         // ...but a journal abbreviation is not.
         assert!(parse_citation("CNS Neurosci Ther. 2025").authors.is_empty());
+    }
+
+    #[test]
+    fn a_place_in_brackets_stays_with_the_journal() {
+        let c = parse_citation("Zhou, W., et al., 2015. Chem. Commun. (Camb.)");
+        assert_eq!(c.journal.as_deref(), Some("Chem Commun (Camb.)"));
+        assert_eq!(c.title, None);
+        let c = parse_citation("Cao, Q., et al., 2022. Front. Med. (Lausanne)");
+        assert_eq!(c.journal.as_deref(), Some("Front Med (Lausanne)"));
     }
 
     #[test]

@@ -9,35 +9,30 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use strum::{EnumString, IntoStaticStr, VariantArray};
+use strum::VariantArray;
 use thiserror::Error;
 
 use self::validate::Checker;
 use crate::citation::CitedAs;
 use crate::policy::{Code, Policy};
 
-/// What kind of statement a claim is; it decides what evidence the claim needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, IntoStaticStr, EnumString, VariantArray)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum ClaimKind {
-    /// The product does something for people: needs a human clinical study.
-    Efficacy,
-    /// The product is safe: needs a human clinical study.
-    Safety,
-    /// How it works: any resolved source.
-    Mechanism,
-    /// A number (trial counts, speeds, times): any resolved source.
-    Statistic,
-    /// Context: any resolved source.
-    Background,
+named_enum! {
+    /// What kind of statement a claim is; it decides what evidence the claim needs.
+    pub enum ClaimKind {
+        /// The product does something for people: needs a human clinical study.
+        Efficacy,
+        /// The product is safe: needs a human clinical study.
+        Safety,
+        /// How it works: any resolved source.
+        Mechanism,
+        /// A number (trial counts, speeds, times): any resolved source.
+        Statistic,
+        /// Context: any resolved source.
+        Background,
+    }
 }
 
 impl ClaimKind {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
     /// Every kind's name, for messages.
     pub fn names() -> impl Iterator<Item = &'static str> {
         Self::VARIANTS.iter().map(|kind| kind.as_str())

@@ -13,7 +13,7 @@ use claimaudit::pubmed::import::{ImportError, ImportSummary, import_document};
 use claimaudit::report::records::RecordFormat;
 use claimaudit::report::text_table::aligned;
 
-use super::{FormatArg, write_stdout};
+use super::{record_format, write_stdout};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum CacheCommand {
@@ -37,8 +37,8 @@ pub(super) enum CacheCommand {
     /// Count the cached records, their size on disk and the oldest and newest fetch time.
     Stats {
         /// Output format.
-        #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-        format: FormatArg,
+        #[arg(long, default_value = "table", value_parser = record_format())]
+        format: RecordFormat,
     },
 }
 
@@ -46,7 +46,7 @@ pub(super) fn run(cache: &Cache, command: CacheCommand) -> Result<Exit> {
     match command {
         CacheCommand::Import { files } => import(cache, &files),
         CacheCommand::Verify => verify(cache),
-        CacheCommand::Stats { format } => stats(cache, format.into()),
+        CacheCommand::Stats { format } => stats(cache, format),
     }
 }
 

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
-use clap::{Args, ValueEnum};
+use clap::Args;
+use strum::VariantArray;
 
 use claimaudit::audit::{AuditOptions, audit};
 use claimaudit::claims;
@@ -17,7 +18,7 @@ use claimaudit::report::{Report, ReportFormat};
 
 use super::network::NetworkArgs;
 use super::progress::Bar;
-use super::{invalid, runtime, write_stdout};
+use super::{format_parser, invalid, runtime, write_stdout};
 
 #[derive(Debug, Args)]
 pub(super) struct CheckArgs {
@@ -26,8 +27,8 @@ pub(super) struct CheckArgs {
     file: PathBuf,
 
     /// Format of the report on standard output.
-    #[arg(long, value_enum, default_value_t = ReportFormatArg::Table)]
-    format: ReportFormatArg,
+    #[arg(long, default_value = "table", value_parser = report_format())]
+    format: ReportFormat,
 
     /// Also write the report to FILE, in the format its name says: .json, .sarif,
     /// .xml (JUnit), .md, .html, .csv, .txt (table). Repeatable.
@@ -60,37 +61,13 @@ pub(super) struct CheckArgs {
     network: NetworkArgs,
 }
 
-/// Report formats on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ReportFormatArg {
-    /// Aligned columns for a terminal.
-    Table,
-    /// `claimaudit/report/v1` JSON.
-    Json,
-    /// SARIF 2.1.0, for code-scanning annotations on the claims file.
-    Sarif,
-    /// JUnit XML: one test case per claim.
-    Junit,
-    /// Markdown, for a pull-request comment.
-    Markdown,
-    /// One self-contained HTML page, to read or file.
-    Html,
-    /// CSV: one row per claim and citation.
-    Csv,
-}
-
-impl From<ReportFormatArg> for ReportFormat {
-    fn from(format: ReportFormatArg) -> Self {
-        match format {
-            ReportFormatArg::Table => ReportFormat::Table,
-            ReportFormatArg::Json => ReportFormat::Json,
-            ReportFormatArg::Sarif => ReportFormat::Sarif,
-            ReportFormatArg::Junit => ReportFormat::Junit,
-            ReportFormatArg::Markdown => ReportFormat::Markdown,
-            ReportFormatArg::Html => ReportFormat::Html,
-            ReportFormatArg::Csv => ReportFormat::Csv,
-        }
-    }
+/// `--format` for `check`.
+fn report_format() -> impl clap::builder::TypedValueParser<Value = ReportFormat> {
+    format_parser(
+        ReportFormat::VARIANTS,
+        ReportFormat::as_str,
+        ReportFormat::description,
+    )
 }
 
 pub(super) fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
@@ -127,7 +104,7 @@ pub(super) fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
         eprintln!("warning: {notice}");
     }
 
-    write_stdout(&ReportFormat::from(args.format).formatter().render(&report))?;
+    write_stdout(&args.format.formatter().render(&report))?;
     for (path, format) in &outputs {
         std::fs::write(path, format.formatter().render(&report))
             .with_context(|| format!("cannot write the report to {}", path.display()))?;

@@ -14,7 +14,9 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{Parser, Subcommand};
+use strum::VariantArray;
 
 use claimaudit::exit::Exit;
 use claimaudit::findings::Code;
@@ -111,22 +113,35 @@ Exit codes: 0 resolved, 2 ambiguous or not found, 3 invalid usage, 4 not checked
     },
 }
 
-/// Output format of `show`, `resolve` and `cache stats`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FormatArg {
-    /// Aligned columns for reading in a terminal.
-    Table,
-    /// Machine-readable JSON.
-    Json,
+/// A `--format` value parser over a library format enum: the choices, their help and
+/// the parsing all come from the enum's own names, so the command line cannot drift from
+/// the formats the library has.
+fn format_parser<F>(
+    variants: &'static [F],
+    name: fn(F) -> &'static str,
+    description: fn(F) -> &'static str,
+) -> impl clap::builder::TypedValueParser<Value = F>
+where
+    F: Copy + Send + Sync + 'static,
+{
+    let choices = variants
+        .iter()
+        .map(|&format| PossibleValue::new(name(format)).help(description(format)));
+    clap::builder::PossibleValuesParser::new(choices).map(move |chosen| {
+        *variants
+            .iter()
+            .find(|&&format| name(format) == chosen)
+            .expect("clap only passes a listed name")
+    })
 }
 
-impl From<FormatArg> for RecordFormat {
-    fn from(format: FormatArg) -> Self {
-        match format {
-            FormatArg::Table => RecordFormat::Table,
-            FormatArg::Json => RecordFormat::Json,
-        }
-    }
+/// `--format` for `show`, `resolve` and `cache stats`.
+fn record_format() -> impl clap::builder::TypedValueParser<Value = RecordFormat> {
+    format_parser(
+        RecordFormat::VARIANTS,
+        RecordFormat::as_str,
+        RecordFormat::description,
+    )
 }
 
 /// Bad input or usage: printed as an error, exit code 3. Everything else that goes

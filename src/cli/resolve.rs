@@ -11,7 +11,7 @@ use claimaudit::report::resolution;
 use claimaudit::resolve::{ResolutionStatus, resolve};
 
 use super::network::NetworkArgs;
-use super::{FormatArg, invalid, runtime, write_stdout};
+use super::{invalid, record_format, runtime, write_stdout};
 
 #[derive(Debug, Args)]
 pub(super) struct ResolveArgs {
@@ -24,8 +24,8 @@ pub(super) struct ResolveArgs {
     keywords: Vec<String>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    format: FormatArg,
+    #[arg(long, default_value = "table", value_parser = record_format())]
+    format: RecordFormat,
 
     #[command(flatten)]
     network: NetworkArgs,
@@ -52,7 +52,7 @@ pub(super) fn run(cache: &Cache, args: &ResolveArgs) -> Result<Exit> {
         .cloned()
         .map(ClassifiedRecord::new);
     let notices = source.cached.notices();
-    let text = match RecordFormat::from(args.format) {
+    let text = match args.format {
         RecordFormat::Table => resolution::render_table(&resolution, record.as_ref(), &notices),
         RecordFormat::Json => resolution::render_json(&resolution, record.as_ref(), &notices),
     };

@@ -8,7 +8,7 @@ use claimaudit::ids::Pmid;
 use claimaudit::pubmed::cache::{Cache, CacheError};
 use claimaudit::report::records::{self, ClassifiedRecord, RecordFormat};
 
-use super::{FormatArg, invalid, write_stdout};
+use super::{invalid, record_format, write_stdout};
 
 #[derive(Debug, Args)]
 pub(super) struct ShowArgs {
@@ -17,8 +17,8 @@ pub(super) struct ShowArgs {
     pmids: Vec<String>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    format: FormatArg,
+    #[arg(long, default_value = "table", value_parser = record_format())]
+    format: RecordFormat,
 }
 
 pub(super) fn run(cache: &Cache, args: &ShowArgs) -> Result<Exit> {
@@ -54,7 +54,7 @@ pub(super) fn run(cache: &Cache, args: &ShowArgs) -> Result<Exit> {
             Err(error) => return Err(error.into()),
         }
     }
-    let text = match RecordFormat::from(args.format) {
+    let text = match args.format {
         RecordFormat::Table if found.is_empty() => String::new(),
         RecordFormat::Table => records::render_table(&found),
         RecordFormat::Json => records::render_json(&found),

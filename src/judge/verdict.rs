@@ -1,35 +1,27 @@
 //! The verdict on a claim, from what its citations came to. The rules are an ordered
 //! table: the first that applies decides. Adding a verdict rule means adding a row.
 
-use serde::Serialize;
-use strum::{IntoStaticStr, VariantArray};
+use strum::VariantArray;
 
 use super::evidence::Evidence;
 use crate::claims::ClaimKind;
 use crate::findings::Code;
 use crate::ids::Pmid;
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, IntoStaticStr, VariantArray,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Verdict {
-    Supported,
-    Weak,
-    Unresolved,
-    Uncited,
-    Retracted,
-    NotChecked,
+named_enum! {
+    pub enum Verdict {
+        Supported,
+        Weak,
+        Unresolved,
+        Uncited,
+        Retracted,
+        NotChecked,
+    }
 }
 
 impl Verdict {
     /// Every verdict, in the order reports list them.
     pub const ALL: &[Verdict] = Verdict::VARIANTS;
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 
     /// What the verdict means, for readers who have not read the README.
     pub fn meaning(self) -> &'static str {

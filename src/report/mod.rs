@@ -23,6 +23,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
+use strum::VariantArray;
 
 use crate::claims::{ClaimKind, ClaimsFile, Product};
 use crate::exit::Exit;
@@ -278,26 +279,33 @@ pub trait Formatter {
     fn render(&self, report: &Report) -> String;
 }
 
-/// Report formats, chosen with `--format` or by an `--output` file's name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::VariantArray)]
-pub enum ReportFormat {
-    /// Aligned columns for a terminal.
-    Table,
-    /// `claimaudit/report/v1` JSON.
-    Json,
-    /// SARIF 2.1.0, for code-scanning annotations on the claims file.
-    Sarif,
-    /// JUnit XML: one test case per claim.
-    Junit,
-    /// Markdown, for a pull-request comment.
-    Markdown,
-    /// One self-contained HTML page, to read or file.
-    Html,
-    /// CSV: one row per claim and citation.
-    Csv,
+named_enum! {
+    /// Report formats, chosen with `--format` or by an `--output` file's name.
+    pub enum ReportFormat {
+        Table,
+        Json,
+        Sarif,
+        Junit,
+        Markdown,
+        Html,
+        Csv,
+    }
 }
 
 impl ReportFormat {
+    /// What the format is for, for `--help`.
+    pub fn description(self) -> &'static str {
+        match self {
+            ReportFormat::Table => "aligned columns for a terminal",
+            ReportFormat::Json => "claimaudit/report/v1 JSON",
+            ReportFormat::Sarif => "SARIF 2.1.0, for code-scanning annotations on the claims file",
+            ReportFormat::Junit => "JUnit XML: one test case per claim",
+            ReportFormat::Markdown => "Markdown, for a pull-request comment",
+            ReportFormat::Html => "one self-contained HTML page, to read or file",
+            ReportFormat::Csv => "CSV: one row per claim and citation",
+        }
+    }
+
     pub fn formatter(self) -> Box<dyn Formatter> {
         match self {
             ReportFormat::Table => Box::new(table::TableFormatter),
@@ -328,7 +336,7 @@ impl ReportFormat {
     /// ending wins, so `x.sarif.json` is SARIF.
     pub fn for_path(path: &Path) -> Option<Self> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-        <Self as strum::VariantArray>::VARIANTS
+        Self::VARIANTS
             .iter()
             .flat_map(|format| format.extensions().iter().map(move |ext| (*format, *ext)))
             .filter(|(_, ext)| name.ends_with(ext) && name.len() > ext.len())
@@ -338,7 +346,7 @@ impl ReportFormat {
 
     /// "`.json`, `.sarif`, `.xml` (JUnit)...": the endings `--output` understands.
     pub fn known_extensions() -> String {
-        <Self as strum::VariantArray>::VARIANTS
+        Self::VARIANTS
             .iter()
             .map(|format| format.extensions()[0])
             .collect::<Vec<_>>()

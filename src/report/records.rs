@@ -30,11 +30,22 @@ impl ClassifiedRecord {
     }
 }
 
-/// How `show` and `resolve` write: a table for people, JSON for programs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RecordFormat {
-    Table,
-    Json,
+named_enum! {
+    /// How `show`, `resolve` and `cache stats` write: a table for people, JSON for programs.
+    pub enum RecordFormat {
+        Table,
+        Json,
+    }
+}
+
+impl RecordFormat {
+    /// What the format is for, for `--help`.
+    pub fn description(self) -> &'static str {
+        match self {
+            RecordFormat::Table => "aligned columns for reading in a terminal",
+            RecordFormat::Json => "machine-readable JSON",
+        }
+    }
 }
 
 /// Titles are cut to this many terminal columns to keep rows on one line.

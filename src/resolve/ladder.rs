@@ -135,6 +135,11 @@ pub(super) fn search_ladder(citation: &Citation, keywords: &[String]) -> Vec<Sea
                     query.topic = Some(Topic::All(keywords.clone()));
                     !keywords.is_empty()
                 }
+                // With one keyword, "any" is "all": one query, asked once.
+                AnyKeyword if keywords.len() == 1 => {
+                    query.topic = Some(Topic::All(keywords.clone()));
+                    true
+                }
                 AnyKeyword => {
                     query.topic = Some(Topic::Any(keywords.clone()));
                     !keywords.is_empty()
@@ -194,6 +199,21 @@ mod tests {
             assert!(
                 !ladder[..i].contains(query),
                 "step {i} repeats an earlier one"
+            );
+        }
+    }
+
+    #[test]
+    fn one_keyword_does_not_make_two_searches_that_say_the_same() {
+        let citation = parse_citation("Nobodyson, Q., et al., 2019. Imaginary Journal of Exosomes");
+        let ladder = search_ladder(&citation, &["exosome".into()]);
+        let any = |q: &SearchQuery| matches!(q, SearchQuery::Fields(f) if matches!(f.topic, Some(Topic::Any(_))));
+        assert!(!ladder.iter().any(any), "{ladder:#?}");
+        let written: Vec<String> = ladder.iter().map(ToString::to_string).collect();
+        for (i, term) in written.iter().enumerate() {
+            assert!(
+                !written[..i].contains(term),
+                "step {i} is written like an earlier one: {term}"
             );
         }
     }

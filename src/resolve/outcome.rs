@@ -4,51 +4,36 @@ use std::fmt;
 use std::sync::Arc;
 
 use serde::Serialize;
-use strum::IntoStaticStr;
 
 use crate::citation::Citation;
 use crate::ids::Pmid;
 use crate::pubmed::record::Record;
 use crate::pubmed::source::{Lookup, SourceError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, IntoStaticStr)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum ResolutionStatus {
-    /// One record, clearly the one meant.
-    Resolved,
-    /// Several plausible records, none clearly best.
-    Ambiguous,
-    /// Nothing plausible.
-    NotFound,
-    /// The source could not be asked (offline cache miss, network failure).
-    NotChecked,
-}
-
-impl ResolutionStatus {
-    pub fn as_str(self) -> &'static str {
-        self.into()
+named_enum! {
+    pub enum ResolutionStatus {
+        /// One record, clearly the one meant.
+        Resolved,
+        /// Several plausible records, none clearly best.
+        Ambiguous,
+        /// Nothing plausible.
+        NotFound,
+        /// The source could not be asked (offline cache miss, network failure).
+        NotChecked,
     }
 }
 
-/// A part of a citation that can agree (or not) with a record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, IntoStaticStr)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Field {
-    Identifier,
-    Author,
-    Year,
-    Journal,
-    Title,
-    Volume,
-    Pages,
-    Keywords,
-}
-
-impl Field {
-    pub fn as_str(self) -> &'static str {
-        self.into()
+named_enum! {
+    /// A part of a citation that can agree (or not) with a record.
+    pub enum Field {
+        Identifier,
+        Author,
+        Year,
+        Journal,
+        Title,
+        Volume,
+        Pages,
+        Keywords,
     }
 }
 

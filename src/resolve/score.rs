@@ -186,20 +186,25 @@ pub(super) fn journal_matches(cited: &str, record: &Record) -> bool {
     [record.iso_abbrev.as_deref(), record.journal.as_deref()]
         .into_iter()
         .flatten()
-        .map(|name| {
-            journal_words(name)
-                .into_iter()
-                // "(Lausanne)" in "Front Med (Lausanne)" is not cited.
-                .filter(|w| !w.starts_with('('))
-                .collect::<Vec<_>>()
-        })
+        .map(journal_words)
         .any(|known| abbreviates(&cited, &known) || abbreviates(&known, &cited))
 }
 
-/// A journal name's words, folded, without dots, commas and the little words that
-/// abbreviations leave out.
+/// A journal name's words, folded, without dots, commas, the little words that
+/// abbreviations leave out, and a place in brackets ("Front Med (Lausanne)" is often
+/// cited as "Front Med"; it is the same journal either way).
 fn journal_words(name: &str) -> Vec<String> {
-    fold(name)
+    let mut without_place = String::with_capacity(name.len());
+    let mut depth = 0usize;
+    for c in name.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if depth == 0 => without_place.push(c),
+            _ => {}
+        }
+    }
+    fold(&without_place)
         .replace(['.', ',', ':'], " ")
         .split_whitespace()
         .filter(|w| !matches!(*w, "the" | "of" | "and" | "&"))
@@ -244,6 +249,9 @@ mod tests {
             ..Record::new(Pmid::new(2).unwrap())
         };
         assert!(journal_matches("Front Med", &lausanne));
+        assert!(journal_matches("Front Med (Lausanne)", &lausanne));
+        assert!(journal_matches("Front. Med. (Lausanne)", &lausanne));
+        assert!(!journal_matches("Front Neurol (Lausanne)", &lausanne));
     }
 
     #[test]

@@ -10,11 +10,19 @@ use assert_cmd::Command;
 
 /// `../shared/fixtures/eutils`: real NCBI answers, read at test time and never copied
 /// into the repository. `None` (with the reason printed) when the folder is absent, so
-/// the calling test can return early.
+/// the calling test can return early — except in CI (`CI` or
+/// `CLAIMAUDIT_REQUIRE_FIXTURES` set), where a missing folder fails the test: a green
+/// run must never be one that skipped everything.
 pub fn eutils_fixtures() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/eutils");
     if dir.join("INDEX.tsv").is_file() {
         Some(dir)
+    } else if fixtures_required() {
+        panic!(
+            "{} is missing, and CI or CLAIMAUDIT_REQUIRE_FIXTURES is set: these tests need the \
+             real NCBI responses in ../shared beside the repository",
+            dir.display()
+        );
     } else {
         // Written to the stderr handle rather than with eprintln!, which the test
         // harness captures: the reason for a skip must be visible in CI logs.
@@ -25,6 +33,13 @@ pub fn eutils_fixtures() -> Option<PathBuf> {
         );
         None
     }
+}
+
+/// Whether a missing `../shared` must fail the run instead of skipping tests.
+pub fn fixtures_required() -> bool {
+    ["CI", "CLAIMAUDIT_REQUIRE_FIXTURES"].iter().any(|name| {
+        std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
+    })
 }
 
 /// Returns early from a test when the shared fixtures are not there.
@@ -115,6 +130,37 @@ pub fn index(fixtures: &Path) -> Vec<IndexRow> {
         .collect()
 }
 
+/// The binary pointed at the local stand-in: a contact address, fast retries, and no
+/// inherited API key or pinned time.
+pub fn against(cache_dir: &Path, server: &fake_eutils::FakeEutils, email: &str) -> Command {
+    let mut cmd = claimaudit(cache_dir);
+    cmd.env("CLAIMAUDIT_EUTILS_URL", server.base_url())
+        .env("NCBI_EMAIL", email)
+        .env("CLAIMAUDIT_BACKOFF", "20ms")
+        .env_remove("NCBI_API_KEY")
+        .env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+/// Every file under a directory, with its content (lossy UTF-8), for checks that
+/// something was never written anywhere.
+pub fn files_under(dir: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+                files.push((path.display().to_string(), text));
+            }
+        }
+    }
+    files
+}
+
 /// The binary, with a cache directory and no inherited cache setting.
 pub fn claimaudit(cache_dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("claimaudit").unwrap();
@@ -150,4 +196,21 @@ pub fn assert_rate(
             "mean gap {mean:?} is shorter than 1/{per_second} s"
         );
     }
+}
+
+/// Every record of every efetch fixture file, parsed once per test binary (the same
+/// PMID may appear more than once; `MemorySource::new` keeps the newest revision).
+pub fn efetch_records(fixtures: &Path) -> &'static [claimaudit::pubmed::record::Record] {
+    static RECORDS: std::sync::OnceLock<Vec<claimaudit::pubmed::record::Record>> =
+        std::sync::OnceLock::new();
+    RECORDS.get_or_init(|| {
+        efetch_files(fixtures)
+            .iter()
+            .flat_map(|file| {
+                let bytes = std::fs::read(file).unwrap();
+                claimaudit::pubmed::xml::parse_article_set(&bytes)
+                    .unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+            })
+            .collect()
+    })
 }

@@ -5,116 +5,71 @@
 //! classification").
 
 mod tables;
+mod text;
 
 use serde::{Deserialize, Serialize};
-use strum::{IntoStaticStr, VariantArray};
 
 use self::tables::{
     ANIMAL_MODEL_MESH, CELL_CULTURE_MESH, DESIGN_BY_MESH, DESIGN_BY_PUBLICATION_TYPE,
     HUMAN_ONLY_COMPARATIVE_TYPES, NOT_EVIDENCE_TYPES,
 };
-use crate::pubmed::record::{Record, RecordKind, TextParts};
-use crate::text::SearchableText;
+use self::text::{design_from_text, population_from_words, written_text};
+use crate::pubmed::record::{Record, RecordKind};
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Design {
-    MetaAnalysis,
-    SystematicReview,
-    Rct,
-    ClinicalTrial,
-    Observational,
-    CaseReport,
-    NarrativeReview,
-    Animal,
-    InVitro,
-    Guideline,
-    EditorialOrComment,
-    Protocol,
-    Erratum,
-    Other,
+named_enum! {
+    pub enum Design {
+        MetaAnalysis,
+        SystematicReview,
+        Rct,
+        ClinicalTrial,
+        Observational,
+        CaseReport,
+        NarrativeReview,
+        Animal,
+        InVitro,
+        Guideline,
+        EditorialOrComment,
+        Protocol,
+        Erratum,
+        Other,
+    }
 }
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Population {
-    Human,
-    Animal,
-    InVitro,
-    Unknown,
+named_enum! {
+    pub enum Population {
+        Human,
+        Animal,
+        InVitro,
+        Unknown,
+    }
 }
 
-/// Which part of the record a classification rests on.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    IntoStaticStr,
-    VariantArray,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Basis {
-    PublicationType,
-    Mesh,
-    Text,
+named_enum! {
+    /// Which part of the record a classification rests on.
+    pub enum Basis {
+        PublicationType,
+        Mesh,
+        Text,
+    }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    IntoStaticStr,
-    VariantArray,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Confidence {
-    Low,
-    Medium,
-    High,
+named_enum! {
+    pub enum Confidence {
+        Low,
+        Medium,
+        High,
+    }
 }
 
-/// Facts about a record's standing that a reviewer must see whatever its design.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    IntoStaticStr,
-    VariantArray,
-)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum Flag {
-    Retracted,
-    ExpressionOfConcern,
-    Erratum,
-    Preprint,
-    NotMedlineIndexed,
+named_enum! {
+    /// Facts about a record's standing that a reviewer must see whatever its design.
+    pub enum Flag {
+        Retracted,
+        ExpressionOfConcern,
+        Erratum,
+        Preprint,
+        NotMedlineIndexed,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,10 +84,6 @@ pub struct Evidence {
 }
 
 impl Design {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
     /// Designs that study people directly (their level depends on the population).
     fn is_human_study(self) -> bool {
         matches!(
@@ -156,30 +107,6 @@ impl Design {
             Design::Protocol | Design::Erratum => None,
             _ => Some(5),
         }
-    }
-}
-
-impl Population {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
-
-impl Basis {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
-
-impl Confidence {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
-
-impl Flag {
-    pub fn as_str(self) -> &'static str {
-        self.into()
     }
 }
 
@@ -424,94 +351,6 @@ fn population_from_mesh(record: &Record) -> Population {
 
 fn population_from_text(record: &Record) -> Population {
     population_from_words(&written_text(record))
-}
-
-/// Title, abstract and author keywords: what the authors wrote. MeSH is left out on
-/// purpose, since "Randomized Controlled Trials as Topic" names a subject, not a design.
-fn written_text(record: &Record) -> SearchableText {
-    record.searchable_text(TextParts::Written)
-}
-
-fn design_from_text(text: &SearchableText) -> Option<Design> {
-    if text.has_any_phrase(&["meta-analysis", "meta-analyses"]) {
-        Some(Design::MetaAnalysis)
-    } else if text.has_phrase("systematic review") {
-        Some(Design::SystematicReview)
-    } else if text.has_any_phrase(&["randomized", "randomised"])
-        && text.has_any_phrase(&["trial", "controlled", "placebo"])
-    {
-        Some(Design::Rct)
-    } else if text.has_any_phrase(&[
-        "double-blind",
-        "double-blinded",
-        "placebo-controlled",
-        "clinical trial",
-        "phase i",
-        "phase ii",
-        "phase iii",
-        "open-label",
-    ]) {
-        Some(Design::ClinicalTrial)
-    } else if text.has_any_phrase(&[
-        "case report",
-        "we report a case",
-        "we present a case",
-        "we describe a case",
-    ]) {
-        Some(Design::CaseReport)
-    } else if text.has_any_phrase(&[
-        "cohort study",
-        "retrospective",
-        "prospective study",
-        "cross-sectional",
-        "case-control",
-        "registry",
-    ]) {
-        Some(Design::Observational)
-    } else {
-        None
-    }
-}
-
-fn population_from_words(text: &SearchableText) -> Population {
-    // "In vitro fertilization" is a treatment of patients, not a cell study.
-    let ivf = text.has_any_phrase(&["in vitro fertilization", "in vitro fertilisation"]);
-    if text.has_any_phrase(&[
-        "mice",
-        "mouse",
-        "murine",
-        "rat",
-        "rats",
-        "rodent",
-        "rodents",
-        "rabbits",
-        "porcine",
-        "canine",
-        "zebrafish",
-        "animal model",
-        "animal models",
-        "in vivo",
-    ]) {
-        Population::Animal
-    } else if !ivf && text.has_phrase("in vitro")
-        || text.has_any_phrase(&["cell line", "cell lines", "cultured", "cell culture"])
-    {
-        Population::InVitro
-    } else if text.has_any_phrase(&[
-        "patients",
-        "patient",
-        "participants",
-        "volunteers",
-        "women",
-        "men",
-        "children",
-        "adults",
-        "humans",
-    ]) {
-        Population::Human
-    } else {
-        Population::Unknown
-    }
 }
 
 #[cfg(test)]

@@ -11,10 +11,11 @@
 //! Concurrent runs on one cache directory take a lock per entry before asking PubMed
 //! ([`Cache::lock`]), so an answer one run is fetching is waited for, not fetched twice.
 
+mod files;
+mod inspect;
 mod lock;
 
-use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -22,6 +23,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use self::files::{
+    canonical_json, fnv1a_hex, json_files, parse_time, read_entry, read_if_present, read_lookup,
+};
+pub use self::files::{ensure_state_dir, write_atomically};
 pub use self::lock::EntryLocks;
 use crate::ids::Pmid;
 use crate::pubmed::record::Record;
@@ -172,18 +177,10 @@ impl Cache {
     /// The cached entry for `pmid`, `None` when there is none.
     pub fn get(&self, pmid: Pmid) -> Result<Option<CachedRecord>, CacheError> {
         let path = self.record_path(pmid);
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => {
-                return Err(CacheError::Io {
-                    action: "read",
-                    path,
-                    source,
-                });
-            }
-        };
-        read_entry(&path, &bytes, Some(pmid)).map(Some)
+        match read_if_present(&path)? {
+            Some(bytes) => read_entry(&path, &bytes, Some(pmid)).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Stores `record`, replacing the cached copy atomically.
@@ -282,16 +279,8 @@ impl Cache {
     {
         let query_json = canonical_json(query);
         let path = self.lookup_path(kind, &query_json);
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => {
-                return Err(CacheError::Io {
-                    action: "read",
-                    path,
-                    source,
-                });
-            }
+        let Some(bytes) = read_if_present(&path)? else {
+            return Ok(None);
         };
         let entry: LookupEntry<Q, A> = read_lookup(&path, &bytes, kind)?;
         // Another query with the same hash: a miss, not a corrupt file.
@@ -322,245 +311,12 @@ impl Cache {
         json.push('\n');
         write_atomically(&self.lookup_path(kind, &query_json), json.as_bytes())
     }
-
-    /// Reads back every entry; lists the ones that are not valid.
-    pub fn verify(&self) -> Result<VerifyReport, CacheError> {
-        let mut report = VerifyReport::default();
-        for path in self.entry_paths()? {
-            match read_entry(&path, &read_file(&path)?, None) {
-                Ok(_) => report.records += 1,
-                Err(e) => report.problems.push(e.to_string()),
-            }
-        }
-        for kind in LookupKind::ALL {
-            for path in json_files(&self.root.join(kind.dir()))? {
-                let bytes = read_file(&path)?;
-                let checked =
-                    read_lookup::<serde_json::Value, serde_json::Value>(&path, &bytes, kind)
-                        .and_then(|entry| {
-                            let query_json = canonical_json(&entry.query);
-                            if self.lookup_path(kind, &query_json) != path {
-                                return Err(CacheError::Corrupt {
-                                    path: path.clone(),
-                                    reason: "its query does not match its file name".into(),
-                                });
-                            }
-                            parse_time(&path, &entry.fetched_at)
-                        });
-                match checked {
-                    Ok(_) => report.lookups += 1,
-                    Err(e) => report.problems.push(e.to_string()),
-                }
-            }
-        }
-        Ok(report)
-    }
-
-    pub fn stats(&self) -> Result<CacheStats, CacheError> {
-        let mut stats = CacheStats {
-            directory: self.root.clone(),
-            ..CacheStats::default()
-        };
-        for path in self.entry_paths()? {
-            let bytes = fs::read(&path).map_err(|source| CacheError::Io {
-                action: "read",
-                path: path.clone(),
-                source,
-            })?;
-            stats.bytes_on_disk += bytes.len() as u64;
-            match read_entry(&path, &bytes, None) {
-                Ok(entry) => {
-                    stats.records += 1;
-                    // RFC 3339 UTC strings of one format sort as times.
-                    let fetched = Some(entry.fetched_at);
-                    if stats.oldest_fetch.is_none() || fetched < stats.oldest_fetch {
-                        stats.oldest_fetch = fetched.clone();
-                    }
-                    if fetched > stats.newest_fetch {
-                        stats.newest_fetch = fetched;
-                    }
-                }
-                Err(_) => stats.corrupt += 1,
-            }
-        }
-        Ok(stats)
-    }
-}
-
-fn read_file(path: &Path) -> Result<Vec<u8>, CacheError> {
-    fs::read(path).map_err(|source| CacheError::Io {
-        action: "read",
-        path: path.to_owned(),
-        source,
-    })
-}
-
-fn parse_time(path: &Path, text: &str) -> Result<SystemTime, CacheError> {
-    humantime::parse_rfc3339(text).map_err(|_| CacheError::Corrupt {
-        path: path.to_owned(),
-        reason: format!("fetched_at \"{text}\" is not an RFC 3339 time"),
-    })
-}
-
-fn read_lookup<Q: DeserializeOwned, A: DeserializeOwned>(
-    path: &Path,
-    bytes: &[u8],
-    kind: LookupKind,
-) -> Result<LookupEntry<Q, A>, CacheError> {
-    let corrupt = |reason: String| CacheError::Corrupt {
-        path: path.to_owned(),
-        reason,
-    };
-    let entry: LookupEntry<Q, A> =
-        serde_json::from_slice(bytes).map_err(|e| corrupt(format!("not a valid entry ({e})")))?;
-    if entry.schema != LOOKUP_SCHEMA || entry.kind != kind.dir() {
-        return Err(corrupt(format!(
-            "schema \"{}\" / kind \"{}\" (expected \"{LOOKUP_SCHEMA}\" / \"{}\")",
-            entry.schema,
-            entry.kind,
-            kind.dir()
-        )));
-    }
-    Ok(entry)
-}
-
-/// A query as JSON with object keys sorted, so its file name does not depend on
-/// field order.
-fn canonical_json<Q: Serialize>(query: &Q) -> String {
-    let value = serde_json::to_value(query).expect("queries always serialize");
-    serde_json::to_string(&value).expect("JSON values always serialize")
-}
-
-/// FNV-1a, 64 bits, as 16 hex digits: a stable file name for a query. The query itself
-/// is stored in the file and compared on reading, so a collision is only a miss.
-fn fnv1a_hex(text: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
-}
-
-/// `*.json` files of a directory (none when it does not exist), sorted by name with
-/// numeric names (PMIDs) in numeric order.
-fn json_files(dir: &Path) -> Result<Vec<PathBuf>, CacheError> {
-    let dir = dir.to_owned();
-    let listing = match fs::read_dir(&dir) {
-        Ok(listing) => listing,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => {
-            return Err(CacheError::Io {
-                action: "list",
-                path: dir,
-                source,
-            });
-        }
-    };
-    let mut paths = Vec::new();
-    for entry in listing {
-        let entry = entry.map_err(|source| CacheError::Io {
-            action: "list",
-            path: dir.clone(),
-            source,
-        })?;
-        let path = entry.path();
-        if path.extension().is_some_and(|ext| ext == "json") {
-            paths.push(path);
-        }
-    }
-    paths.sort_by_key(|p| {
-        let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-        (stem.parse::<u64>().unwrap_or(u64::MAX), stem.to_owned())
-    });
-    Ok(paths)
-}
-
-/// Decodes and checks one cache file. `expected_pmid` is the PMID its name promises.
-fn read_entry(
-    path: &Path,
-    bytes: &[u8],
-    expected_pmid: Option<Pmid>,
-) -> Result<CachedRecord, CacheError> {
-    let corrupt = |reason: String| CacheError::Corrupt {
-        path: path.to_owned(),
-        reason,
-    };
-    let entry: CachedRecord =
-        serde_json::from_slice(bytes).map_err(|e| corrupt(format!("not a valid entry ({e})")))?;
-    if entry.schema != RECORD_SCHEMA {
-        return Err(corrupt(format!(
-            "unknown schema \"{}\" (expected \"{RECORD_SCHEMA}\")",
-            entry.schema
-        )));
-    }
-    let file_pmid = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .and_then(|s| Pmid::from_digits(s).ok());
-    let expected = expected_pmid.or(file_pmid);
-    if expected.is_none_or(|expected| entry.pmid != expected || entry.record.pmid != expected) {
-        let expected = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-        return Err(corrupt(format!(
-            "it holds PMID {} but is filed as {}",
-            entry.record.pmid,
-            expected.unwrap_or_default()
-        )));
-    }
-    if humantime::parse_rfc3339(&entry.fetched_at).is_err() {
-        return Err(corrupt(format!(
-            "fetched_at \"{}\" is not an RFC 3339 time",
-            entry.fetched_at
-        )));
-    }
-    Ok(entry)
-}
-
-/// Creates `<cache-dir>/.state/` with a `.gitignore` that keeps it out of git; returns
-/// its path.
-pub fn ensure_state_dir(cache_dir: &Path) -> io::Result<PathBuf> {
-    let dir = cache_dir.join(STATE_DIR);
-    fs::create_dir_all(&dir)?;
-    let ignore = dir.join(".gitignore");
-    if !ignore.exists() {
-        fs::write(
-            &ignore,
-            "# claimaudit's run-time state (request pacing, entry locks): never commit it\n*\n",
-        )?;
-    }
-    Ok(dir)
-}
-
-/// Writes `contents` to `path` through a temporary file in the same directory, so
-/// readers see either the old file or the new one, never a part. There is no fsync: a
-/// power cut may leave an empty entry, which reads back as corrupt and is refetched.
-pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), CacheError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let io_error = |action, source| CacheError::Io {
-        action,
-        path: path.to_owned(),
-        source,
-    };
-    fs::create_dir_all(dir).map_err(|e| io_error("create the directory for", e))?;
-    let nanos = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("entry");
-    let temp = dir.join(format!(".{file_name}.{}.{nanos}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(contents)?;
-        fs::rename(&temp, path)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&temp);
-        return Err(io_error("write", e));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
 
     fn pmid(n: u32) -> Pmid {

@@ -1,0 +1,169 @@
+//! Several `claimaudit` runs on one cache at the same time (CI jobs sharing a cache):
+//! between them they send each distinct request once, keep to one rate limit, and
+//! agree on every verdict.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+const EMAIL: &str = "concurrency-tests@example.org";
+
+/// Hand-made claims citing fixture records in every way a citation can be resolved:
+/// PMIDs, a DOI, author-year-journal text, a full reference (citation matching), and one
+/// that matches nothing.
+const CLAIMS: &str = r#"# hand-made test claims
+product:
+  name: test product
+  terms: [aspirin]
+claims:
+  - id: by-pmid
+    text: 再発予防に効果がある
+    kind: efficacy
+    keywords: [aspirin]
+    citations: ["PMID: 23121403", {pmid: 28495875}]
+  - id: by-doi
+    text: 効果がある
+    kind: efficacy
+    citations: [{doi: "https://dx.doi.org/10.1056/NEJMoa1210384"}]
+  - id: by-text
+    text: 肌が若返る
+    kind: efficacy
+    keywords: [aspirin, thromboembolism]
+    citations: ["Brighton, T.A., et al., 2012. N Engl J Med"]
+  - id: by-reference
+    text: 細胞が増える
+    kind: mechanism
+    citations: ["Zhu N, Zhang D, Wang W, et al. A Novel Coronavirus from Patients with Pneumonia in China, 2019. N Engl J Med. 2020;382(8):727-733."]
+  - id: by-nothing
+    text: 若返る
+    kind: efficacy
+    keywords: [exosome]
+    citations: ["Nobodyson, Q., et al., 2019. Imaginary Journal of Exosomes"]
+"#;
+
+/// A request as NCBI would count it: the endpoint and every parameter but the client's
+/// identity.
+fn request_key(request: &common::fake_eutils::RecordedRequest) -> String {
+    let mut params: Vec<(String, String)> = request
+        .params
+        .iter()
+        .filter(|(name, _)| !matches!(name.as_str(), "tool" | "email" | "api_key"))
+        .cloned()
+        .collect();
+    params.sort();
+    format!("{} {params:?}", request.endpoint)
+}
+
+fn verdicts(report: &Value) -> BTreeMap<String, String> {
+    report["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_owned(),
+                c["verdict"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn runs_started_together_on_one_cache_send_each_request_once_within_the_rate() {
+    let (server, _) = require_stand_in!();
+    let work = tempfile::tempdir().unwrap();
+    let claims = work.path().join("claims.yaml");
+    std::fs::write(&claims, CLAIMS).unwrap();
+    let cache = work.path().join("cache");
+    let runs = 3;
+    let children: Vec<_> = (0..runs)
+        .map(|_| {
+            Command::new(assert_cmd::cargo::cargo_bin("claimaudit"))
+                .env_remove("NCBI_API_KEY")
+                .env_remove("CLAIMAUDIT_CACHE_DIR")
+                .env("CLAIMAUDIT_EUTILS_URL", server.base_url())
+                .env("NCBI_EMAIL", EMAIL)
+                .arg("--cache-dir")
+                .arg(&cache)
+                .args(["check", "--quiet", "--format", "json"])
+                .arg(&claims)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut reports = Vec::new();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        reports.push(serde_json::from_slice::<Value>(&output.stdout).unwrap());
+    }
+
+    let requests = server.requests();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for request in &requests {
+        *seen.entry(request_key(request)).or_default() += 1;
+    }
+    let repeated: Vec<&String> = seen
+        .iter()
+        .filter(|(_, count)| **count > 1)
+        .map(|(key, _)| key)
+        .collect();
+    assert!(
+        repeated.is_empty(),
+        "{runs} runs sent these requests more than once: {repeated:#?}"
+    );
+    assert!(
+        requests.len() >= 5,
+        "the claims need searches, a citation match and a fetch: {} requests",
+        requests.len()
+    );
+    let mut times: Vec<_> = requests.iter().map(|r| r.at).collect();
+    times.sort();
+    // Together the runs keep to NCBI's 3/s (50 ms tolerance for arrival jitter).
+    common::assert_rate(&times, 3, Duration::from_millis(50));
+
+    let expected = verdicts(&reports[0]);
+    assert_eq!(expected["by-pmid"], "supported");
+    assert_eq!(expected["by-doi"], "supported");
+    assert_eq!(expected["by-text"], "supported");
+    assert_eq!(expected["by-reference"], "supported");
+    assert_eq!(expected["by-nothing"], "unresolved");
+    for report in &reports[1..] {
+        assert_eq!(
+            verdicts(report),
+            expected,
+            "every run gives the same verdicts"
+        );
+    }
+
+    // And a run after them finds everything cached.
+    let before = server.requests().len();
+    common::claimaudit(&cache)
+        .env("CLAIMAUDIT_EUTILS_URL", server.base_url())
+        .env("NCBI_EMAIL", EMAIL)
+        .args(["check", "--quiet"])
+        .arg(&claims)
+        .assert()
+        .code(2);
+    assert_eq!(server.requests().len(), before);
+    common::claimaudit(&cache)
+        .args(["cache", "verify"])
+        .assert()
+        .success();
+    let locks = cache.join(".state/locks");
+    let left: Vec<_> = std::fs::read_dir(&locks)
+        .map(|entries| entries.collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "entry locks left behind: {left:?}");
+}
