@@ -26,14 +26,7 @@ fn check(cache: &Path, server: &FakeEutils) -> Command {
 }
 
 fn json_report(cmd: &mut Command, code: i32) -> Value {
-    let output = cmd
-        .args(["--format", "json"])
-        .assert()
-        .code(code)
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&output).unwrap()
+    common::json_output(cmd, code)
 }
 
 fn claim<'a>(report: &'a Value, id: &str) -> &'a Value {

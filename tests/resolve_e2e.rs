@@ -20,16 +20,7 @@ fn claimaudit(cache: &Path, server: &FakeEutils) -> Command {
 }
 
 fn resolve_json(cache: &Path, server: &FakeEutils, args: &[&str], code: i32) -> Value {
-    let output = claimaudit(cache, server)
-        .arg("resolve")
-        .args(args)
-        .args(["--format", "json"])
-        .assert()
-        .code(code)
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&output).unwrap()
+    common::json_output(claimaudit(cache, server).arg("resolve").args(args), code)
 }
 
 #[test]

@@ -142,6 +142,18 @@ pub fn against(cache_dir: &Path, server: &fake_eutils::FakeEutils, email: &str) 
     cmd
 }
 
+/// Runs `cmd` with `--format json`, checks its exit code, and reads what it printed.
+pub fn json_output(cmd: &mut Command, code: i32) -> serde_json::Value {
+    let output = cmd
+        .args(["--format", "json"])
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&output).unwrap()
+}
+
 /// Every file under a directory, with its content (lossy UTF-8), for checks that
 /// something was never written anywhere.
 pub fn files_under(dir: &Path) -> Vec<(String, String)> {
