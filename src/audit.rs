@@ -25,9 +25,11 @@ pub struct AuditOptions {
     pub policy: Policy,
     /// Whether this run may not ask PubMed (said in the report).
     pub offline: bool,
-    /// The report's one timestamp (RFC 3339, UTC); its date decides which waivers have
-    /// expired.
+    /// The report's one timestamp (RFC 3339, UTC), pinned for reproducible reports.
     pub generated_at: String,
+    /// Today's date (`YYYY-MM-DD`, UTC) from the real clock: waivers are judged against
+    /// it, never against a pinned report time.
+    pub today: String,
 }
 
 /// The distinct citations of a claims file, and which one each claim's citation is.
@@ -110,7 +112,7 @@ pub fn report(
         &options.policy,
         &file.claims,
         &file.waivers,
-        utc_date(&options.generated_at),
+        &options.today,
     );
     Report::assemble(Outcome {
         file,
@@ -118,14 +120,10 @@ pub fn report(
         judgements,
         findings,
         waivers,
+        overrides: options.policy.overrides().to_vec(),
         offline: options.offline,
         generated_at: options.generated_at.clone(),
     })
-}
-
-/// The `YYYY-MM-DD` of an RFC 3339 UTC timestamp.
-fn utc_date(timestamp: &str) -> &str {
-    timestamp.get(..10).unwrap_or(timestamp)
 }
 
 #[cfg(test)]
@@ -143,22 +141,21 @@ mod tests {
     async fn each_distinct_citation_is_resolved_once() {
         let file = crate::claims::parse(
             Path::new("c.yaml"),
-            "claims:\n  - {id: a, text: x, kind: efficacy, citations: [\"PMID: 1\", {pmid: 1}]}\n  - {id: b, text: y, kind: efficacy, citations: [\"PMID: 1\"]}\n  - {id: c, text: z, kind: efficacy, keywords: [skin], citations: [\"PMID: 1\"]}\n",
+            "product: {name: x, terms: [aspirin]}\nclaims:\n  - {id: a, text: x, kind: efficacy, keywords: [skin aging], citations: [\"PMID: 1\", {pmid: 1}]}\n  - {id: b, text: y, kind: efficacy, keywords: [skin aging], citations: [\"PMID: 1\"]}\n  - {id: c, text: z, kind: efficacy, keywords: [skin], citations: [\"PMID: 1\"]}\n",
         )
         .unwrap();
         let index = CitationIndex::new(&file);
         // The text "PMID: 1" and the typed {pmid: 1} are the same citation only once
         // read, so they stay apart here; the keywords of claim c make a third.
         assert_eq!(index.distinct().len(), 3);
-        let source = MemorySource::new([test_record(
-            "1",
-            &["Randomized Controlled Trial"],
-            &["Humans"],
-        )]);
+        let mut record = test_record("1", &["Randomized Controlled Trial"], &["Humans", "Skin Aging"]);
+        record.substances.push("Aspirin".into());
+        let source = MemorySource::new([record]);
         let options = AuditOptions {
             policy: Policy::default(),
             offline: false,
             generated_at: "2026-01-01T00:00:00Z".into(),
+            today: "2026-01-01".into(),
         };
         let report = audit(&file, &source, &options, &NoProgress).await;
         assert!(

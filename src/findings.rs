@@ -10,11 +10,12 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::judge::Verdict;
 use crate::policy::Level;
 
 macro_rules! codes {
     ($(
-        $variant:ident = $name:literal, $level:ident,
+        $variant:ident = $name:literal, $level:ident, $fails:ident, $guarded:literal,
             summary: $summary:literal,
             help: $help:literal;
     )*) => {
@@ -36,6 +37,20 @@ macro_rules! codes {
                 match self { $(Code::$variant => Level::$level,)* }
             }
 
+            /// The verdict a claim gets when this finding denies it: the kind of problem
+            /// the finding is.
+            pub fn fails_as(self) -> Verdict {
+                match self { $(Code::$variant => Verdict::$fails,)* }
+            }
+
+            /// Whether the audited claims file may not lower this finding's level: the
+            /// integrity findings (a retracted source, a nonexistent or contradicted
+            /// reference, no human evidence, an uncited claim) can only be lowered from the
+            /// reviewer's side (the command line or a `--policy` file).
+            pub fn is_guarded(self) -> bool {
+                match self { $(Code::$variant => $guarded,)* }
+            }
+
             /// One line saying what the finding means, for reports and `--help`.
             pub fn summary(self) -> &'static str {
                 match self { $(Code::$variant => $summary,)* }
@@ -50,45 +65,69 @@ macro_rules! codes {
 }
 
 codes! {
-    UncitedClaim = "uncited-claim", Deny,
+    UncitedClaim = "uncited-claim", Deny, Uncited, true,
         summary: "the claim cites no source at all",
         help: "Add a source that supports the claim, or reword or remove the claim.";
-    CitationNotFound = "citation-not-found", Deny,
+    CitationNotFound = "citation-not-found", Deny, Unresolved, true,
         summary: "no PubMed record matches the citation",
         help: "Check the citation against PubMed; cite it by PMID or DOI.";
-    CitationAmbiguous = "citation-ambiguous", Deny,
+    CitationAmbiguous = "citation-ambiguous", Deny, Unresolved, false,
         summary: "several PubMed records match the citation and none clearly best",
         help: "Several papers match: cite the intended one by PMID or DOI.";
-    NoHumanEvidence = "no-human-evidence", Deny,
-        summary: "an efficacy or safety claim whose sources include no human clinical study (evidence level 1-3)",
-        help: "Efficacy and safety claims need human clinical evidence (a trial, an observational study, or a systematic review of them). Cite one, or reword the claim so it does not promise an effect in people.";
-    RetractedSource = "retracted-source", Deny,
-        summary: "a cited source has been retracted",
-        help: "A retracted paper supports nothing: remove it and any wording that rests on it.";
-    LookupFailed = "lookup-failed", Warn,
+    CitationIncomplete = "citation-incomplete", Deny, Unresolved, false,
+        summary: "the reference does not identify one paper on its own (only a journal and year, or an author and year)",
+        help: "Give a complete reference: the PMID or DOI, or the title, journal, volume and pages.";
+    CitationMismatch = "citation-mismatch", Deny, Unresolved, true,
+        summary: "the citation's author, year, journal or title contradicts the record it names",
+        help: "Correct the reference, or cite the paper that was meant: a reference that contradicts its paper is defective.";
+    CitationYearOff = "citation-year-off", Warn, Unresolved, false,
+        summary: "the cited year is one year off the record's (often the e-publication year)",
+        help: "Cite the year PubMed gives, to make the reference exact.";
+    LookupFailed = "lookup-failed", Warn, NotChecked, false,
         summary: "the citation could not be checked (offline cache miss, NCBI unreachable)",
         help: "Run again with network access (NCBI_EMAIL set) or with a filled cache.";
-    ProductMismatch = "product-mismatch", Warn,
-        summary: "the source does not mention the advertised product (product.terms)",
-        help: "The source studies something else than the advertised product; do not present it as evidence for the product.";
-    KeywordsAbsent = "keywords-absent", Warn,
-        summary: "none of the claim's keywords appear in the source's title, abstract or MeSH",
-        help: "The source may be about another topic: check it says what the claim says.";
-    CitationMismatch = "citation-mismatch", Warn,
-        summary: "the citation's author, year or journal disagrees with the record it resolved to",
-        help: "Correct the citation's author, year or journal, or cite the paper that was meant.";
-    ExpressionOfConcern = "expression-of-concern", Warn,
+    RetractedSource = "retracted-source", Deny, Retracted, true,
+        summary: "a cited source is retracted, partially retracted or withdrawn",
+        help: "A retracted or withdrawn paper supports nothing: remove it and any wording that rests on it.";
+    ExpressionOfConcern = "expression-of-concern", Deny, Retracted, false,
         summary: "the journal has published an expression of concern about the source",
-        help: "The journal doubts this paper: find stronger support.";
-    Erratum = "erratum", Allow,
+        help: "The journal doubts this paper: find other support, or have a person review it and record a waiver.";
+    Erratum = "erratum", Allow, Retracted, false,
         summary: "the source has a published correction",
         help: "Read the correction and check the claim still holds.";
-    Preprint = "preprint", Warn,
+    Preprint = "preprint", Warn, Weak, false,
         summary: "the source is a preprint, not peer reviewed",
         help: "Preprints are not peer reviewed: cite the published version or another source.";
-    NotEvidence = "not-evidence", Warn,
+    NotEvidence = "not-evidence", Warn, Weak, false,
         summary: "the source is not evidence at all (protocol, erratum or notice)",
         help: "Protocols, errata and notices are not evidence: cite the study itself.";
+    DesignFromWords = "design-from-words", Warn, Weak, false,
+        summary: "the source's design was guessed from its words (no MeSH or telling publication type), which proves nothing",
+        help: "Check the paper by hand; it cannot count as evidence until PubMed indexes it or a person confirms its design.";
+    ProductMismatch = "product-mismatch", Warn, OffTopic, false,
+        summary: "the source does not mention the advertised product (product.terms)",
+        help: "The source studies something other than the advertised product; do not present it as evidence for the product.";
+    KeywordsAbsent = "keywords-absent", Warn, OffTopic, false,
+        summary: "none of the claim's keywords appear in the source's title, abstract, MeSH or substances",
+        help: "The source may be about another topic: check it says what the claim says.";
+    PopulationNotStudied = "population-not-studied", Warn, OffTopic, false,
+        summary: "the claim speaks about a group of people (children, pregnant women, older people) the source did not study",
+        help: "Cite a study of that group, or take the group out of the claim.";
+    NoRelevantSource = "no-relevant-source", Deny, OffTopic, false,
+        summary: "no cited source is about both the advertised product and the claim's topic",
+        help: "Cite a study of this product for this effect, or reword the claim to what the sources show.";
+    RelevanceUnknown = "relevance-unknown", Deny, OffTopic, false,
+        summary: "whether the sources are about the claim cannot be established: product.terms or the claim's keywords are missing",
+        help: "Add the product's terms (what it is made of) to `product.terms` and the claim's topic words to its `keywords`.";
+    NoHumanEvidence = "no-human-evidence", Deny, Weak, true,
+        summary: "an efficacy or safety claim with no clinical study in people among its relevant sources",
+        help: "Efficacy and safety claims need a clinical study in people (a trial, a prospective cohort, or a systematic review of them). Cite one, or reword the claim so it does not promise an effect in people.";
+    InsufficientEvidence = "insufficient-evidence", Deny, Weak, false,
+        summary: "a mechanism, statistic or background claim whose relevant sources are not the kind it needs",
+        help: "Mechanisms and figures need original research or a systematic review; background needs scholarly literature. Cite one.";
+    KindUpgraded = "kind-upgraded", Warn, Wording, false,
+        summary: "the wording promises an effect in people, so the claim is judged as an efficacy claim whatever its kind",
+        help: "Either back the claim with clinical evidence in people or reword it so it describes only what the sources show.";
 }
 
 impl Code {

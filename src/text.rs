@@ -11,6 +11,9 @@ use unicode_normalization::char::is_combining_mark;
 /// NFKC: full-width digits and letters become ASCII, compatibility forms are unified.
 /// Used on identifiers and citations at intake, before anything reads them.
 pub fn nfkc(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_owned();
+    }
     text.nfkc().collect()
 }
 
@@ -69,17 +72,104 @@ pub fn did_you_mean<'a>(written: &str, known: impl IntoIterator<Item = &'a str>)
         .unwrap_or_default()
 }
 
-/// Endings a term may carry in running text and still be the same term: "exosome" is
-/// mentioned by "exosomes", "stem cell" by "stem cells".
-const INFLECTIONS: &[&str] = &["s", "es"];
+/// A word kept two ways: as written (NFKC, case kept) for acronyms, and folded for
+/// everything else.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Word {
+    written: String,
+    folded: String,
+}
 
-/// Text prepared for whole-word matching: folded words in order.
+/// The words of `text`: letters and digits, split at everything else.
+fn split_words(text: &str) -> Vec<Word> {
+    nfkc(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| Word {
+            written: w.to_owned(),
+            folded: fold(w),
+        })
+        .collect()
+}
+
+/// Shortest stem an ending may be taken off to: "shed" is not "sh" + "ed".
+const MIN_STEM: usize = 3;
+
+/// The forms a folded word may stand for once a simple English ending is taken off:
+/// "wrinkled" → wrinkle, "collagens" → collagen, "therapies" → therapy, "regenerating" →
+/// regenerate. Only endings that leave at least [`MIN_STEM`] letters are taken off.
+fn stems(word: &str) -> Vec<String> {
+    let mut out = vec![word.to_owned()];
+    let mut add = |stem: &str| {
+        if stem.chars().count() >= MIN_STEM && !out.iter().any(|s| s == stem) {
+            out.push(stem.to_owned());
+        }
+    };
+    if let Some(base) = word.strip_suffix("ies") {
+        add(&format!("{base}y"));
+    }
+    if let Some(base) = word.strip_suffix("es") {
+        add(base);
+    }
+    if let Some(base) = word.strip_suffix('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !word.ends_with("is")
+    {
+        add(base);
+    }
+    for ending in ["ed", "ing"] {
+        if let Some(base) = word.strip_suffix(ending) {
+            add(base);
+            add(&format!("{base}e"));
+            // "stopped" → stop
+            let mut chars: Vec<char> = base.chars().collect();
+            if chars.len() >= 2 && chars[chars.len() - 1] == chars[chars.len() - 2] {
+                chars.pop();
+                add(&chars.iter().collect::<String>());
+            }
+        }
+    }
+    out
+}
+
+/// An acronym as the writer gave it ("SHED", "DPSC", "MSC"): two or more characters, every
+/// letter a capital. It is matched as written, so "SHED" is not the verb "shed".
+fn is_acronym(word: &str) -> bool {
+    word.chars().count() >= 2
+        && word.chars().any(char::is_alphabetic)
+        && word
+            .chars()
+            .all(|c| !c.is_alphabetic() || c.is_uppercase())
+}
+
+/// Whether a word of the text stands for a word of a term.
+fn same_word(term: &Word, text: &Word, inflected: bool) -> bool {
+    if inflected && is_acronym(&term.written) {
+        // "DPSCs" is the plural of "DPSC"; the case must be the writer's.
+        return text.written == term.written
+            || text.written.strip_suffix('s') == Some(term.written.as_str());
+    }
+    if term.folded == text.folded {
+        return true;
+    }
+    if !inflected {
+        return false;
+    }
+    let term_stems = stems(&term.folded);
+    stems(&text.folded)
+        .iter()
+        .any(|stem| term_stems.contains(stem))
+}
+
+/// Text prepared for whole-word matching: its words in order.
 ///
 /// Matching is by whole words, so "SHED" (a cell source) is not found inside
 /// "published" and "hair" not inside "wheelchair".
 #[derive(Debug, Clone, Default)]
 pub struct SearchableText {
-    words: Vec<String>,
+    /// The words of every piece; `None` between pieces, a barrier no phrase crosses.
+    words: Vec<Option<Word>>,
 }
 
 impl SearchableText {
@@ -88,17 +178,16 @@ impl SearchableText {
         let mut words = Vec::new();
         for piece in pieces {
             if !words.is_empty() {
-                // An empty word is a barrier no phrase can cross.
-                words.push(String::new());
+                words.push(None);
             }
-            words.extend(self::words(piece));
+            words.extend(split_words(piece).into_iter().map(Some));
         }
         SearchableText { words }
     }
 
-    /// Whether `phrase` occurs as a run of whole words, exactly.
+    /// Whether `phrase` occurs as a run of whole words, exactly (case and accents aside).
     pub fn has_phrase(&self, phrase: &str) -> bool {
-        self.find(&words(phrase), false)
+        self.find(&split_words(phrase), false)
     }
 
     /// Whether any of `phrases` occurs exactly.
@@ -106,25 +195,21 @@ impl SearchableText {
         phrases.iter().any(|p| self.has_phrase(p))
     }
 
-    /// Whether `term` is mentioned: its words in order, the last one possibly with a
-    /// plural ending ("exosome" is mentioned by "exosomes").
+    /// Whether `term` is mentioned: its words in order, each possibly inflected
+    /// ("wrinkle" is mentioned by "wrinkled", "stem cell" by "stem cells"), acronyms as
+    /// written.
     pub fn mentions(&self, term: &str) -> bool {
-        self.find(&words(term), true)
+        self.find(&split_words(term), true)
     }
 
-    fn find(&self, wanted: &[String], inflected: bool) -> bool {
-        let Some((last, head)) = wanted.split_last() else {
-            return false;
-        };
-        self.words.windows(wanted.len()).any(|window| {
-            let (window_last, window_head) = window.split_last().expect("same length as wanted");
-            window_head == head
-                && (window_last == last
-                    || inflected
-                        && INFLECTIONS
-                            .iter()
-                            .any(|ending| window_last.strip_suffix(ending) == Some(last.as_str())))
-        })
+    fn find(&self, wanted: &[Word], inflected: bool) -> bool {
+        !wanted.is_empty()
+            && self.words.windows(wanted.len()).any(|window| {
+                window.iter().zip(wanted).all(|(word, wanted)| {
+                    word.as_ref()
+                        .is_some_and(|word| same_word(wanted, word, inflected))
+                })
+            })
     }
 }
 
@@ -172,14 +257,45 @@ mod tests {
     fn whole_words_only() {
         let text = SearchableText::new(["Published in a wheelchair study", "exosomes from SHED"]);
         assert!(!text.mentions("hair"));
-        assert!(text.mentions("shed"));
         assert!(text.mentions("SHED"));
         assert!(text.mentions("exosome"));
         assert!(!text.has_phrase("exosome"));
         assert!(text.has_phrase("exosomes"));
         let only_published = SearchableText::new(["Published work on wheelchairs"]);
-        assert!(!only_published.mentions("shed"));
+        assert!(!only_published.mentions("SHED"));
         assert!(!only_published.mentions("hair"));
+    }
+
+    #[test]
+    fn simple_inflections_match_both_ways() {
+        let text = SearchableText::new([
+            "Collagens and wrinkled skin; therapies regenerating tissue; DPSCs were stopped",
+        ]);
+        for term in [
+            "collagen",
+            "wrinkle",
+            "wrinkles",
+            "therapy",
+            "regenerate",
+            "tissues",
+            "DPSC",
+            "stop",
+        ] {
+            assert!(text.mentions(term), "{term}");
+        }
+        for term in ["wrinkler", "therapist", "regeneration", "stopper", "tissue repair"] {
+            assert!(!text.mentions(term), "{term}");
+        }
+    }
+
+    #[test]
+    fn acronyms_are_matched_as_written() {
+        let shedding = SearchableText::new(["Cells shed exosomes; viral shedding was low"]);
+        assert!(!shedding.mentions("SHED"), "the verb is not the cell source");
+        assert!(shedding.mentions("shed"));
+        let source = SearchableText::new(["Stem cells from exfoliated deciduous teeth (SHED)"]);
+        assert!(source.mentions("SHED"));
+        assert!(!source.has_phrase("SHEDs"));
     }
 
     #[test]
@@ -189,6 +305,7 @@ mod tests {
         assert!(text.has_phrase("double-blind trial"));
         assert!(!text.has_phrase("trial double"));
         assert!(!text.mentions("stem cell"), "the phrase spans two pieces");
+        assert!(text.has_phrase("Stem"), "case aside");
         assert!(SearchableText::new(["human stem cells"]).mentions("stem cell"));
         assert!(!text.mentions(""));
     }

@@ -59,17 +59,17 @@ fn codes(claim: &Value) -> Vec<String> {
 const EVERY_VERDICT: &str = r#"# hand-made test claims
 product:
   name: test product
-  terms: [aspirin]
+  terms: [aspirin, interleukin-4]
 claims:
   - id: supported-by-rct
     text: 再発予防に効果がある
     kind: efficacy
-    keywords: [aspirin, thromboembolism]
+    keywords: [thromboembolism]
     citations: ["PMID: 23121403"]
   - id: weak-mouse-only
     text: 組織修復を促進する
     kind: efficacy
-    keywords: [macrophage, tissue repair]
+    keywords: [tissue repair]
     citations: [{pmid: 28495875}]
   - id: mechanism-from-mouse
     text: マクロファージを介して修復する
@@ -87,6 +87,11 @@ claims:
     text: 細胞増殖を抑える
     kind: mechanism
     citations: ["31844417"]
+  - id: off-topic
+    text: コラーゲンを増やす
+    kind: efficacy
+    keywords: [collagen]
+    citations: ["PMID: 23121403"]
 "#;
 
 #[test]
@@ -105,11 +110,19 @@ fn every_verdict_with_its_findings() {
     let weak = claim(&report, "weak-mouse-only");
     assert_eq!(weak["verdict"], "weak");
     assert!(weak["explanation"].as_str().unwrap().contains("animal"));
-    assert!(codes(weak).contains(&"no-human-evidence".to_owned()));
-    assert!(
-        codes(weak).contains(&"product-mismatch".to_owned()),
-        "the mouse paper is not about aspirin"
+    assert_eq!(codes(weak), ["no-human-evidence"]);
+    assert_eq!(weak["best_evidence"]["design"], "animal");
+
+    let off_topic = claim(&report, "off-topic");
+    assert_eq!(off_topic["verdict"], "off-topic");
+    assert_eq!(codes(off_topic), ["keywords-absent", "no-relevant-source"]);
+    assert_eq!(
+        off_topic["best_evidence"],
+        Value::Null,
+        "an off-topic record is never shown as the claim's evidence"
     );
+    assert_eq!(off_topic["citations"][0]["supports"], false);
+    assert_eq!(claim(&report, "supported-by-rct")["citations"][0]["supports"], true);
 
     assert_eq!(
         claim(&report, "mechanism-from-mouse")["verdict"],
@@ -133,8 +146,9 @@ fn every_verdict_with_its_findings() {
     assert!(codes(retracted).contains(&"retracted-source".to_owned()));
 
     assert_eq!(report["summary"]["verdicts"]["supported"], 2);
+    assert_eq!(report["summary"]["verdicts"]["off-topic"], 1);
     assert_eq!(report["exit_code"], 2);
-    assert_eq!(report["schema"], "claimaudit/report/v1");
+    assert_eq!(report["schema"], "claimaudit/report/v2");
 }
 
 #[test]
@@ -178,7 +192,7 @@ fn exit_zero_when_nothing_is_denied_and_four_when_only_unchecked() {
     let work = tempfile::tempdir().unwrap();
     let file = claims_file(
         work.path(),
-        "claims:\n  - id: ok\n    text: 効果がある\n    kind: efficacy\n    citations: [\"23121403\"]\n",
+        "product: {name: x, terms: [aspirin]}\nclaims:\n  - id: ok\n    text: 効果がある\n    kind: efficacy\n    keywords: [thromboembolism]\n    citations: [\"23121403\"]\n",
     );
     let cache = work.path().join("cache");
     check(&cache, &server)
@@ -341,22 +355,71 @@ fn the_seed_claims_offline_with_an_empty_cache_report_every_uncited_claim() {
 }
 
 #[test]
-fn policy_from_the_file_and_the_command_line() {
+fn policy_from_the_file_the_reviewer_and_the_command_line() {
     let (server, _) = require_stand_in!();
     let work = tempfile::tempdir().unwrap();
+    // The audited file tries to switch off a check on itself: refused.
     let file = claims_file(
         work.path(),
-        "policy:\n  uncited-claim: warn\nclaims:\n  - id: bare\n    text: x\n    kind: safety\n",
+        "policy:\n  uncited-claim: warn\n  keywords-absent: deny\nclaims:\n  - id: bare\n    text: x\n    kind: safety\n",
     );
     let cache = work.path().join("cache");
-    let report = json_report(check(&cache, &server).arg(&file), 0);
+    let output = check(&cache, &server)
+        .arg(&file)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("tried to lower uncited-claim to warn: refused"),
+        "{stderr}"
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(claim(&report, "bare")["findings"][0]["level"], "deny");
+    let overrides = report["overrides"].as_array().unwrap();
+    assert_eq!(overrides.len(), 2, "{overrides:#?}");
+    assert_eq!(overrides[0]["code"], "uncited-claim");
+    assert_eq!(overrides[0]["applied"], false);
+    assert_eq!(overrides[0]["line"], 2);
+    assert_eq!(overrides[1]["code"], "keywords-absent");
+    assert_eq!(overrides[1]["applied"], true, "raising is always allowed");
+
+    // The reviewer may lower it, from the command line or a policy file, and the report
+    // says so.
+    let report = json_report(
+        check(&cache, &server)
+            .arg(&file)
+            .args(["--warn", "uncited-claim"]),
+        0,
+    );
     assert_eq!(claim(&report, "bare")["findings"][0]["level"], "warn");
-    // The command line wins over the file.
+    assert_eq!(claim(&report, "bare")["verdict"], "uncited", "still not supported");
+    let last = report["overrides"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["source"].as_str(), last["applied"].as_bool()),
+        (Some("the command line"), Some(true))
+    );
+    let reviewer = work.path().join("review-policy.yaml");
+    std::fs::write(&reviewer, "policy:\n  uncited-claim: allow\n").unwrap();
+    let report = json_report(
+        check(&cache, &server).arg(&file).arg("--policy").arg(&reviewer),
+        0,
+    );
+    assert_eq!(claim(&report, "bare")["findings"][0]["level"], "allow");
+    assert!(
+        report["overrides"]
+            .to_string()
+            .contains("review-policy.yaml")
+    );
+    std::fs::write(&reviewer, "policy:\n  uncited-claims: allow\n").unwrap();
     check(&cache, &server)
         .arg(&file)
-        .args(["--deny", "uncited-claim"])
+        .arg("--policy")
+        .arg(&reviewer)
         .assert()
-        .code(2);
+        .code(3)
+        .stderr(predicate::str::contains("review-policy.yaml:2:3: unknown finding code `uncited-claims`"));
     check(&cache, &server)
         .arg(&file)
         .args(["--deny", "uncited-claims"])
@@ -410,7 +473,7 @@ fn without_an_email_check_works_from_the_cache_and_says_so() {
     let work = tempfile::tempdir().unwrap();
     let file = claims_file(
         work.path(),
-        "claims:\n  - id: c\n    text: x\n    kind: efficacy\n    citations: [\"23121403\"]\n",
+        "product: {name: x, terms: [aspirin]}\nclaims:\n  - id: c\n    text: x\n    kind: efficacy\n    keywords: [thromboembolism]\n    citations: [\"23121403\"]\n",
     );
     check(&work.path().join("cache"), &server)
         .env_remove("NCBI_EMAIL")
@@ -427,7 +490,7 @@ fn a_corrupt_cache_entry_is_named_on_stderr_and_not_trusted() {
     let work = tempfile::tempdir().unwrap();
     let file = claims_file(
         work.path(),
-        "claims:\n  - id: c\n    text: x\n    kind: efficacy\n    citations: [\"23121403\"]\n",
+        "product: {name: x, terms: [aspirin]}\nclaims:\n  - id: c\n    text: x\n    kind: efficacy\n    keywords: [thromboembolism]\n    citations: [\"23121403\"]\n",
     );
     let cache = work.path().join("cache");
     check(&cache, &server).arg(&file).assert().code(0);
@@ -458,7 +521,7 @@ fn identifiers_in_any_spelling_resolve_to_the_same_record() {
     // Japanese copy carries full-width digits; DOIs come as dx.doi.org links.
     let file = claims_file(
         work.path(),
-        "claims:\n  - id: full-width\n    text: 効果\n    kind: efficacy\n    citations: [\"PMID ２３１２１４０３\", {pmid: \"２３１２１４０３\"}]\n  - id: doi-link\n    text: 効果\n    kind: efficacy\n    citations: [{doi: \"https://dx.doi.org/10.1056/NEJMoa1210384\"}, \"http://doi.org/10.1056/NEJMoa1210384\"]\n",
+        "product: {name: x, terms: [aspirin]}\nclaims:\n  - id: full-width\n    text: 効果\n    kind: efficacy\n    keywords: [thromboembolism]\n    citations: [\"PMID ２３１２１４０３\", {pmid: \"２３１２１４０３\"}]\n  - id: doi-link\n    text: 効果\n    kind: efficacy\n    keywords: [thromboembolism]\n    citations: [{doi: \"https://dx.doi.org/10.1056/NEJMoa1210384\"}, \"http://doi.org/10.1056/NEJMoa1210384\"]\n",
     );
     let report = json_report(check(&work.path().join("cache"), &server).arg(&file), 0);
     for id in ["full-width", "doi-link"] {

@@ -28,6 +28,7 @@ claims:
   - id: by-doi
     text: 効果がある
     kind: efficacy
+    keywords: [thromboembolism]
     citations: [{doi: "https://dx.doi.org/10.1056/NEJMoa1210384"}]
   - id: by-text
     text: 肌が若返る
@@ -137,7 +138,10 @@ fn runs_started_together_on_one_cache_send_each_request_once_within_the_rate() {
     assert_eq!(expected["by-pmid"], "supported");
     assert_eq!(expected["by-doi"], "supported");
     assert_eq!(expected["by-text"], "supported");
-    assert_eq!(expected["by-reference"], "supported");
+    assert_eq!(
+        expected["by-reference"], "off-topic",
+        "the coronavirus paper is not about the product"
+    );
     assert_eq!(expected["by-nothing"], "unresolved");
     for report in &reports[1..] {
         assert_eq!(

@@ -59,7 +59,7 @@ fn every_finding_code_is_in_the_readme_and_check_help_with_its_default_level() {
     let readme = repo_file("README.md");
     let rows: Vec<&str> = readme
         .lines()
-        .filter(|line| line.starts_with("| `") && line.matches('|').count() == 4)
+        .filter(|line| line.starts_with("| `") && line.matches('|').count() == 5)
         .filter(|line| {
             let level = line.split('|').nth(2).unwrap_or("").trim();
             Level::parse(level).is_some()
@@ -69,24 +69,38 @@ fn every_finding_code_is_in_the_readme_and_check_help_with_its_default_level() {
         .iter()
         .map(|code| {
             format!(
-                "| `{}` | {} | {} |",
+                "| `{}` | {} | {} | {} |",
                 code.as_str(),
                 code.default_level().as_str(),
+                if code.is_guarded() { "no" } else { "yes" },
                 code.summary()
             )
         })
         .collect();
-    assert_eq!(rows, expected, "README.md's finding-code table");
+    assert_eq!(
+        rows,
+        expected,
+        "README.md's finding-code table should read:\n{}",
+        expected.join("\n")
+    );
     let check_help = help(&["check", "--help"]);
     for code in Code::ALL {
         assert!(
             check_help.contains(&format!(
-                "{:<22} {:<5}  {}",
+                "{:<22} {:<5}{} {}",
                 code.as_str(),
                 code.default_level().as_str(),
+                if code.is_guarded() { "*" } else { " " },
                 code.summary()
             )),
             "check --help lacks {code}"
+        );
+    }
+    for verdict in Verdict::ALL {
+        assert!(
+            check_help.contains(verdict.meaning()),
+            "check --help lacks the verdict {}",
+            verdict.as_str()
         );
     }
 }

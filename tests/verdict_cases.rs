@@ -124,6 +124,7 @@ async fn audit_yaml(records: &[Record], yaml: &str, fail: &[SourceError]) -> Rep
         policy: file.policy.clone(),
         offline: false,
         generated_at: "2026-01-01T00:00:00Z".into(),
+        today: "2026-01-01".into(),
     };
     let report = audit(&file, &source, &options, &NoProgress).await;
     assert_eq!(

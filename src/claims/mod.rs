@@ -14,7 +14,7 @@ use thiserror::Error;
 
 use self::validate::Checker;
 use crate::citation::CitedAs;
-use crate::policy::{Code, Policy};
+use crate::policy::{Code, Level, Policy};
 
 named_enum! {
     /// What kind of statement a claim is; it decides what evidence the claim needs.
@@ -81,7 +81,9 @@ pub struct Waiver {
     pub code: Code,
     pub reason: String,
     pub approved_by: String,
-    /// Last day the waiver applies, `YYYY-MM-DD`.
+    /// When it was approved, `YYYY-MM-DD`.
+    pub approved_on: String,
+    /// Last day the waiver applies, `YYYY-MM-DD`: at most a year after approval.
     pub expires: String,
     pub line: usize,
     pub column: usize,
@@ -132,6 +134,25 @@ impl fmt::Display for InvalidClaims {
 
 /// Reads and validates a claims file.
 pub fn load(path: &Path) -> Result<ClaimsFile, InvalidClaims> {
+    parse(path, &read_text(path, "claims file")?)
+}
+
+/// Validates claims file `text` (named `path` in messages).
+pub fn parse(path: &Path, text: &str) -> Result<ClaimsFile, InvalidClaims> {
+    validated(path, text, |checker, root| checker.file(path, root))
+}
+
+/// One level setting of a policy: a finding code, its level, and the line it is on.
+pub type LevelSetting = (Code, Level, usize);
+
+/// Reads and validates a reviewer's policy file: a `policy:` mapping of finding codes
+/// to levels, as in a claims file, but kept apart from the audited file.
+pub fn load_policy_file(path: &Path) -> Result<Vec<LevelSetting>, InvalidClaims> {
+    let text = read_text(path, "policy file")?;
+    validated(path, &text, |checker, root| checker.policy_file(root))
+}
+
+fn read_text(path: &Path, what: &str) -> Result<String, InvalidClaims> {
     let invalid = |message: String| InvalidClaims {
         path: path.to_owned(),
         problems: vec![Problem {
@@ -140,15 +161,16 @@ pub fn load(path: &Path) -> Result<ClaimsFile, InvalidClaims> {
             message,
         }],
     };
-    let bytes =
-        std::fs::read(path).map_err(|e| invalid(format!("cannot read the claims file: {e}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| invalid("the claims file is not UTF-8 text".into()))?;
-    parse(path, &text)
+    let bytes = std::fs::read(path).map_err(|e| invalid(format!("cannot read the {what}: {e}")))?;
+    String::from_utf8(bytes).map_err(|_| invalid(format!("the {what} is not UTF-8 text")))
 }
 
-/// Validates claims file `text` (named `path` in messages).
-pub fn parse(path: &Path, text: &str) -> Result<ClaimsFile, InvalidClaims> {
+/// Parses `text` as YAML and runs `check` over it, collecting every problem.
+fn validated<T>(
+    path: &Path,
+    text: &str,
+    check: impl FnOnce(&mut Checker, &yaml::Node) -> T,
+) -> Result<T, InvalidClaims> {
     let mut checker = Checker::default();
     let root = match yaml::parse(text) {
         Ok(root) => root,
@@ -157,9 +179,9 @@ pub fn parse(path: &Path, text: &str) -> Result<ClaimsFile, InvalidClaims> {
             return Err(checker.into_error(path));
         }
     };
-    let file = checker.file(path, &root);
+    let value = check(&mut checker, &root);
     if checker.is_clean() {
-        Ok(file)
+        Ok(value)
     } else {
         Err(checker.into_error(path))
     }
@@ -250,33 +272,46 @@ mod tests {
     fn waivers_are_validated() {
         let file = parse(
             Path::new("c.yaml"),
-            "claims:\n  - {id: a, text: x, kind: safety}\nwaivers:\n  - claim: a\n    code: uncited-claim\n    reason: being rewritten\n    approved_by: J. Doe\n    expires: 2027-02-28\n",
+            "claims:\n  - {id: a, text: x, kind: safety}\nwaivers:\n  - claim: a\n    code: uncited-claim\n    reason: being rewritten for the spring campaign\n    approved_by: J. Doe (compliance)\n    approved_on: 2026-11-01\n    expires: 2027-02-28\n",
         )
         .unwrap();
         assert_eq!(file.waivers[0].code, Code::UncitedClaim);
+        assert_eq!(file.waivers[0].approved_on, "2026-11-01");
         assert_eq!(file.waivers[0].line, 4);
         let found = problems(
-            "claims: []\nwaivers:\n  - {claim: a, code: uncited-claims, reason: r, approved_by: x, expires: 2027-02-30}\n  - {claim: a}\n",
+            "claims: []\nwaivers:\n  - {claim: a, code: uncited-claims, reason: being rewritten now, approved_by: J. Doe, approved_on: 2026-01-01, expires: 2027-02-30}\n  - {claim: a}\n  - {claim: a, code: uncited-claim, reason: ok, approved_by: me, approved_on: 2026-11-01, expires: 9999-12-31}\n",
         );
+        let has = |text: &str| found.iter().any(|p| p.contains(text));
+        assert!(has("did you mean `uncited-claim`?"), "{found:#?}");
+        assert!(has("`2027-02-30` must be a date"), "{found:#?}");
         assert!(
-            found
-                .iter()
-                .any(|p| p.contains("did you mean `uncited-claim`?")),
+            has("this waiver lacks code, reason, approved_by, approved_on, expires"),
             "{found:#?}"
         );
-        assert!(
-            found
-                .iter()
-                .any(|p| p.contains("`2027-02-30` must be a date")),
-            "{found:#?}"
+        assert!(has("c.yaml:5:45: the waiver's reason `ok` does not say why"), "{found:#?}");
+        assert!(has("`me` does not name who approved the waiver"), "{found:#?}");
+        assert!(has("more than a year after its approval (2026-11-01); set it to 2027-11-01 at the latest"), "{found:#?}");
+        assert_eq!(found.len(), 6, "{found:#?}");
+    }
+
+    #[test]
+    fn the_claims_file_cannot_lower_integrity_findings() {
+        let file = parse(
+            Path::new("c.yaml"),
+            "policy:\n  retracted-source: allow\n  product-mismatch: deny\nclaims: []\n",
+        )
+        .unwrap();
+        assert_eq!(
+            file.policy.level(Code::RetractedSource),
+            crate::policy::Level::Deny
         );
-        assert!(
-            found
-                .iter()
-                .any(|p| p.contains("this waiver lacks code, reason, approved_by, expires")),
-            "{found:#?}"
+        assert_eq!(
+            file.policy.level(Code::ProductMismatch),
+            crate::policy::Level::Deny
         );
-        assert_eq!(found.len(), 3, "{found:#?}");
+        let refused: Vec<_> = file.policy.refused().collect();
+        assert_eq!(refused.len(), 1);
+        assert_eq!(refused[0].line, Some(2));
     }
 
     #[test]

@@ -8,11 +8,19 @@ use super::yaml::{Node, Position, Value};
 use super::{CitedSource, Claim, ClaimKind, ClaimsFile, InvalidClaims, Problem, Product, Waiver};
 use crate::citation::CitedAs;
 use crate::ids::{Doi, Pmcid, Pmid};
-use crate::policy::{Code, Level, Policy};
+use crate::policy::waiver_problems;
+use crate::policy::{Code, Level, OverrideSource, Policy};
 use crate::text::did_you_mean;
 
 const TOP_KEYS: [&str; 4] = ["product", "policy", "claims", "waivers"];
-const WAIVER_KEYS: [&str; 5] = ["claim", "code", "reason", "approved_by", "expires"];
+const WAIVER_KEYS: [&str; 6] = [
+    "claim",
+    "code",
+    "reason",
+    "approved_by",
+    "approved_on",
+    "expires",
+];
 const PRODUCT_KEYS: [&str; 2] = ["name", "terms"];
 const CLAIM_KEYS: [&str; 6] = ["id", "text", "kind", "keywords", "citations", "note"];
 const CITATION_KEYS: [&str; 4] = ["pmid", "doi", "pmcid", "text"];
@@ -159,7 +167,10 @@ impl Checker {
             }
         }
         if let Some(policy) = top.get("policy") {
-            file.policy = self.policy(policy);
+            for (code, level, line) in self.levels(policy) {
+                file.policy
+                    .set(code, level, OverrideSource::ClaimsFile, Some(line));
+            }
         }
         if let Some(waivers) = top.get("waivers") {
             match &waivers.value {
@@ -203,8 +214,33 @@ impl Checker {
         file
     }
 
-    fn policy(&mut self, node: &Node) -> Policy {
-        let mut policy = Policy::default();
+    /// A reviewer's policy file: `policy:` and nothing else.
+    pub(super) fn policy_file(&mut self, root: &Node) -> Vec<(Code, Level, usize)> {
+        if root.is_null() {
+            self.problem(
+                root.at,
+                "the policy file is empty; it needs a `policy:` mapping of finding codes to levels".into(),
+            );
+            return Vec::new();
+        }
+        let top = self.mapping(root, "the policy file", &["policy"]);
+        match top.get("policy") {
+            Some(policy) => self.levels(policy),
+            None => {
+                if matches!(root.value, Value::Mapping(_)) {
+                    self.problem(
+                        root.at,
+                        "there is no `policy:` mapping; add one, e.g. `policy: {retracted-source: warn}`".into(),
+                    );
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// A `policy:` mapping of finding codes to levels, each with its line.
+    pub(super) fn levels(&mut self, node: &Node) -> Vec<(Code, Level, usize)> {
+        let mut levels = Vec::new();
         let Value::Mapping(entries) = &node.value else {
             if !node.is_null() {
                 self.problem(
@@ -215,7 +251,7 @@ impl Checker {
                     ),
                 );
             }
-            return policy;
+            return levels;
         };
         for (key, value) in entries {
             let name = key.as_str().unwrap_or_default();
@@ -228,7 +264,7 @@ impl Checker {
                 continue;
             };
             match value.as_str().and_then(Level::parse) {
-                Some(level) => policy.set(code, level),
+                Some(level) => levels.push((code, level, key.at.line)),
                 None => self.problem(
                     value.at,
                     format!(
@@ -238,7 +274,7 @@ impl Checker {
                 ),
             }
         }
-        policy
+        levels
     }
 
     fn waiver(&mut self, node: &Node) -> Option<Waiver> {
@@ -255,7 +291,7 @@ impl Checker {
             self.problem(
                 node.at,
                 format!(
-                    "this waiver lacks {}; a waiver needs claim, code, reason, approved_by and expires",
+                    "this waiver lacks {}; a waiver needs claim, code, reason, approved_by, approved_on and expires",
                     missing.join(", ")
                 ),
             );
@@ -266,6 +302,7 @@ impl Checker {
         let code_text = required("code", "the waived finding code");
         let reason = required("reason", "the waiver's reason");
         let approved_by = required("approved_by", "who approved the waiver");
+        let approved_on = required("approved_on", "the waiver's approval date");
         let expires = required("expires", "the waiver's expiry date");
         let code = code_text.and_then(|text| match Code::parse(&text) {
             Some(code) => Some(code),
@@ -278,23 +315,25 @@ impl Checker {
                 None
             }
         });
-        let expires = expires.and_then(|date| {
-            if is_iso_date(&date) {
-                Some(date)
-            } else {
-                self.problem(
-                    fields["expires"].at,
-                    format!("expiry date `{date}` must be a date written YYYY-MM-DD"),
-                );
-                None
-            }
-        });
+        let (Some(reason), Some(approved_by), Some(approved_on), Some(expires)) =
+            (reason, approved_by, approved_on, expires)
+        else {
+            return None;
+        };
+        let problems = waiver_problems(&reason, &approved_by, &approved_on, &expires);
+        for (key, message) in &problems {
+            self.problem(fields[key].at, message.clone());
+        }
+        if !problems.is_empty() {
+            return None;
+        }
         Some(Waiver {
             claim: claim?,
             code: code?,
-            reason: reason?,
-            approved_by: approved_by?,
-            expires: expires?,
+            reason,
+            approved_by,
+            approved_on,
+            expires,
             line: node.at.line,
             column: node.at.column,
         })
@@ -466,28 +505,3 @@ impl Checker {
     }
 }
 
-/// `YYYY-MM-DD` with a real month and day.
-fn is_iso_date(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    let [year, month, day] = parts.as_slice() else {
-        return false;
-    };
-    let number = |s: &str, len: usize| {
-        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse::<u32>().ok())
-            .flatten()
-    };
-    let (Some(year), Some(month), Some(day)) = (number(year, 4), number(month, 2), number(day, 2))
-    else {
-        return false;
-    };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
-}

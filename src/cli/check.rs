@@ -12,7 +12,7 @@ use strum::VariantArray;
 use claimaudit::audit::{AuditOptions, audit};
 use claimaudit::claims;
 use claimaudit::exit::Exit;
-use claimaudit::policy::{Level, Policy};
+use claimaudit::policy::{Level, OverrideSource, Policy, dates};
 use claimaudit::pubmed::cache::Cache;
 use claimaudit::report::{Report, ReportFormat};
 
@@ -47,6 +47,12 @@ pub(super) struct CheckArgs {
     #[arg(long = "allow", value_name = "CODE")]
     allow: Vec<String>,
 
+    /// The reviewer's policy file: `policy: {code: level}` as in a claims file, applied
+    /// after the claims file's and before --deny/--warn/--allow. Unlike the audited claims
+    /// file, it may lower the integrity findings.
+    #[arg(long = "policy", value_name = "FILE")]
+    policy_file: Option<PathBuf>,
+
     /// No progress bar and no notes on standard error.
     #[arg(long, short)]
     quiet: bool,
@@ -79,6 +85,15 @@ pub(super) fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
         ))
     })?;
     let policy = policy(&file.policy, args)?;
+    if !args.quiet {
+        for refused in policy.refused() {
+            eprintln!(
+                "warning: {}: {}",
+                args.file.display(),
+                refused.describe()
+            );
+        }
+    }
     let outputs = outputs(&args.outputs)?;
     let mut network = args.network.clone();
     if !network.offline && network.email.is_none() {
@@ -95,6 +110,7 @@ pub(super) fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
         policy,
         offline: source.offline,
         generated_at: generation_time(args.reproducible),
+        today: dates::today(),
     };
 
     let progress = Bar::new("resolving citations", args.quiet);
@@ -115,9 +131,27 @@ pub(super) fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
     Ok(report.exit())
 }
 
-/// The file's policy with the command line's `--deny/--warn/--allow` on top.
+/// The claims file's policy, then the reviewer's policy file, then the command line's
+/// `--deny/--warn/--allow`.
 fn policy(file_policy: &Policy, args: &CheckArgs) -> Result<Policy> {
     let mut policy = file_policy.clone();
+    if let Some(path) = &args.policy_file {
+        let settings = claims::load_policy_file(path).map_err(|problems| {
+            invalid(format!(
+                "{} problem(s) in the policy file {}; nothing was checked:\n{problems}",
+                problems.problems.len(),
+                path.display()
+            ))
+        })?;
+        for (code, level, line) in settings {
+            policy.set(
+                code,
+                level,
+                OverrideSource::PolicyFile(path.clone()),
+                Some(line),
+            );
+        }
+    }
     let named = [
         (&args.deny, Level::Deny),
         (&args.warn, Level::Warn),

@@ -20,6 +20,8 @@ use strum::VariantArray;
 
 use claimaudit::exit::Exit;
 use claimaudit::findings::Code;
+use claimaudit::judge::Verdict;
+use claimaudit::policy::Level;
 use claimaudit::pubmed::cache::Cache;
 use claimaudit::report::records::RecordFormat;
 
@@ -48,16 +50,27 @@ static CHECK_HELP: LazyLock<String> = LazyLock::new(|| {
     let mut help = String::from("Finding codes (default level):\n");
     for code in Code::ALL {
         help.push_str(&format!(
-            "  {:<22} {:<5}  {}\n",
+            "  {:<22} {:<5}{} {}\n",
             code.as_str(),
             code.default_level().as_str(),
+            if code.is_guarded() { "*" } else { " " },
             code.summary()
         ));
     }
+    help.push_str("\nLevels:\n");
+    for level in Level::VARIANTS {
+        help.push_str(&format!("  {:<5}  {}\n", level.as_str(), level.meaning()));
+    }
     help.push_str(
-        "\nLevels can be changed in the claims file (`policy: {code: level}`) and with\n\
-         --deny/--warn/--allow CODE (the command line wins).\n\n",
+        "Levels can be changed in the claims file (`policy: {code: level}`), in a reviewer's\n\
+         --policy FILE, and with --deny/--warn/--allow CODE (the command line wins). The claims\n\
+         file may not lower the integrity findings (marked *); the report lists every change.\n\n\
+         Verdicts (a claim is reported under its most serious problem):\n",
     );
+    for verdict in Verdict::ALL {
+        help.push_str(&format!("  {:<11}  {}\n", verdict.as_str(), verdict.meaning()));
+    }
+    help.push('\n');
     help.push_str(&Exit::help());
     help
 });

@@ -65,7 +65,9 @@ pub(super) fn run(cache: &Cache, args: &ResolveArgs) -> Result<Exit> {
     }
     Ok(match resolution.status {
         ResolutionStatus::Resolved => Exit::Clean,
-        ResolutionStatus::Ambiguous | ResolutionStatus::NotFound => Exit::Denied,
+        ResolutionStatus::Probable | ResolutionStatus::Ambiguous | ResolutionStatus::NotFound => {
+            Exit::Denied
+        }
         ResolutionStatus::NotChecked => Exit::NotChecked,
     })
 }

@@ -1,28 +1,34 @@
 //! Judging: does each claim have the source it needs?
 //!
-//! A claim's kind decides what it needs (efficacy and safety: a human clinical study,
-//! evidence level 1-3; the other kinds: any resolved source that is evidence at all);
-//! each citation's resolution and its record's [`evidence`] classification decide what
-//! it has. Judging raises [`Finding`]s without levels (the [`rules`] look at each
-//! citation, the [`verdict`] table at the claim); the policy gives them levels later.
+//! Each citation is assessed against the four tests of the verdict contract
+//! ([`assess`]: identity, standing, relevance, strength); the [`rules`] raise findings
+//! about each citation; the [`verdict`] table names the most serious problem of the
+//! claim, or says it is supported. The claim's own wording matters too ([`wording`]):
+//! one that promises an effect in people is judged as an efficacy claim, and one that
+//! names a group of people needs a source that studied them. Findings carry no level
+//! here: the policy gives them levels, and [`verdict::settle`] then makes sure a claim
+//! with a deny-level finding is never called supported.
 
+mod assess;
 pub mod evidence;
 mod rules;
 pub mod verdict;
+mod wording;
 
 use serde::Serialize;
 
+use self::assess::Assessment;
 use self::evidence::{Design, Evidence, Flag, Population};
 use self::rules::{CITATION_RULES, CitationContext};
-pub use self::verdict::Verdict;
-use self::verdict::{ClaimFacts, Source, decide};
-use crate::claims::{Claim, Product};
-use crate::findings::Finding;
+use self::verdict::{ClaimFacts, decide};
+pub use self::verdict::{Verdict, settle};
+use crate::claims::{Claim, ClaimKind, Product};
+use crate::findings::{Code, Finding};
 use crate::ids::Pmid;
-use crate::pubmed::record::TextParts;
-use crate::resolve::{Resolution, ResolutionStatus};
+use crate::resolve::Resolution;
 
-/// The strongest source a claim has.
+/// The strongest source a claim has: one that supports it, or failing that one that is at
+/// least about it. Never a retracted or off-topic record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BestEvidence {
     pub pmid: Pmid,
@@ -31,19 +37,23 @@ pub struct BestEvidence {
     pub population: Population,
 }
 
-/// What one citation's record is, as evidence.
+/// What one citation's record is, as evidence, and whether it supports the claim.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CitationJudgement {
     pub evidence: Option<Evidence>,
     pub flags: Vec<Flag>,
+    /// It passes every test of the contract for this claim.
+    pub supports: bool,
 }
 
-/// The verdict on one claim.
+/// The verdict on one claim, before the policy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimJudgement {
     pub verdict: Verdict,
-    /// The verdict in one sentence, naming the evidence found.
+    /// What is wrong and what to change, in one sentence; or what supports the claim.
     pub explanation: String,
+    /// The kind the claim was judged as.
+    pub judged_as: ClaimKind,
     pub best_evidence: Option<BestEvidence>,
     /// One per citation, in the claim's order.
     pub citations: Vec<CitationJudgement>,
@@ -57,217 +67,87 @@ pub fn judge_claim(
     product: &Product,
     resolutions: &[&Resolution],
 ) -> (ClaimJudgement, Vec<Finding>) {
-    let mut findings = Vec::new();
-    let citations: Vec<CitationJudgement> = resolutions
+    let (judged_as, promise) = wording::judged_kind(claim.kind, &claim.text);
+    let groups = wording::groups_named(&claim.text);
+    let assessments: Vec<Assessment<'_>> = resolutions
         .iter()
-        .enumerate()
-        .map(|(n, resolution)| {
-            let record = resolution.record.as_deref();
-            let judgement = CitationJudgement {
-                evidence: record.map(evidence::classify),
-                flags: record.map(evidence::flags).unwrap_or_default(),
-            };
-            let text = record.map(|r| r.searchable_text(TextParts::WrittenAndIndexed));
-            let context = CitationContext {
-                claim,
-                product,
-                resolution,
-                source: record.zip(judgement.evidence.as_ref()),
-                flags: &judgement.flags,
-                text: text.as_ref(),
-            };
-            let mut raised = Vec::new();
-            for rule in CITATION_RULES {
-                rule(&context, &mut raised);
-            }
-            findings.extend(raised.into_iter().map(|(code, message)| Finding {
-                code,
-                claim: index,
-                citation: Some(n),
-                message,
-            }));
-            judgement
-        })
+        .map(|r| Assessment::new(r, judged_as, product, &claim.keywords, &groups))
         .collect();
 
-    let mut facts = ClaimFacts {
-        kind: claim.kind,
-        cited: !claim.citations.is_empty(),
-        usable: Vec::new(),
-        retracted: Vec::new(),
-        unchecked: resolutions
-            .iter()
-            .any(|r| r.status == ResolutionStatus::NotChecked),
-    };
-    for (resolution, judgement) in resolutions.iter().zip(&citations) {
-        let (Some(pmid), Some(evidence)) = (resolution.pmid, &judgement.evidence) else {
-            continue;
-        };
-        if resolution.status != ResolutionStatus::Resolved {
-            continue;
-        }
-        if judgement.flags.contains(&Flag::Retracted) {
-            facts.retracted.push(pmid);
-        } else {
-            facts.usable.push(Source { pmid, evidence });
-        }
-    }
-    let best_evidence = facts
-        .usable
-        .iter()
-        .min_by_key(|s| s.evidence.level.unwrap_or(u8::MAX))
-        .map(|s| BestEvidence {
-            pmid: s.pmid,
-            design: s.evidence.design,
-            level: s.evidence.level,
-            population: s.evidence.population,
+    let mut findings = Vec::new();
+    let mut raise = |code: Code, citation: Option<usize>, message: String| {
+        findings.push(Finding {
+            code,
+            claim: index,
+            citation,
+            message,
         });
+    };
+    let facts = ClaimFacts {
+        kind: judged_as,
+        product,
+        keywords: &claim.keywords,
+        assessments: &assessments,
+    };
     let decision = decide(&facts);
     if let Some((code, message)) = decision.finding {
-        findings.insert(
-            0,
-            Finding {
-                code,
-                claim: index,
-                citation: None,
-                message,
-            },
+        raise(code, None, message);
+    }
+    if let Some(phrase) = promise {
+        raise(
+            Code::KindUpgraded,
+            None,
+            format!(
+                "the wording (\"{phrase}\") promises an effect in people, so this {} claim is judged as an efficacy claim",
+                claim.kind.as_str()
+            ),
         );
     }
+    for (n, assessment) in assessments.iter().enumerate() {
+        let context = CitationContext {
+            claim,
+            product,
+            assessment,
+        };
+        let mut raised = Vec::new();
+        for rule in CITATION_RULES {
+            rule(&context, &mut raised);
+        }
+        for (code, message) in raised {
+            raise(code, Some(n), message);
+        }
+    }
+
+    let best = |pick: &dyn Fn(&Assessment<'_>) -> bool| {
+        assessments
+            .iter()
+            .filter(|a| pick(a))
+            .filter_map(|a| Some((a.record?, a.evidence.as_ref()?)))
+            .min_by_key(|(_, e)| e.level.unwrap_or(u8::MAX))
+            .map(|(record, e)| BestEvidence {
+                pmid: record.pmid,
+                design: e.design,
+                level: e.level,
+                population: e.population,
+            })
+    };
+    let best_evidence = best(&|a| a.supports()).or_else(|| best(&|a| a.relevant()));
+    let citations = assessments
+        .iter()
+        .map(|a| CitationJudgement {
+            evidence: a.evidence.clone(),
+            flags: a.flags.clone(),
+            supports: a.supports(),
+        })
+        .collect();
     (
         ClaimJudgement {
             verdict: decision.verdict,
             explanation: decision.explanation,
+            judged_as,
             best_evidence,
             citations,
         },
         findings,
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::citation::CitedAs;
-    use crate::claims::{CitedSource, ClaimKind};
-    use crate::findings::Code;
-    use crate::pubmed::record::test_record;
-    use crate::resolve::tests_support::{empty, resolved};
-
-    fn claim(kind: ClaimKind, citations: usize) -> Claim {
-        Claim {
-            id: "c".into(),
-            text: "t".into(),
-            text_line: 1,
-            text_column: 1,
-            kind,
-            keywords: Vec::new(),
-            citations: (0..citations)
-                .map(|i| CitedSource {
-                    cited: CitedAs::Text(format!("cite {i}")),
-                    line: 1,
-                    column: 1,
-                })
-                .collect(),
-            note: None,
-            line: 1,
-            column: 1,
-        }
-    }
-
-    fn source(pmid: &str, types: &[&str], mesh: &[&str]) -> Resolution {
-        resolved(pmid, test_record(pmid, types, mesh))
-    }
-
-    fn unchecked() -> Resolution {
-        let mut resolution = empty("x");
-        resolution.status = ResolutionStatus::NotChecked;
-        resolution.failure = Some(crate::pubmed::source::SourceError::Offline);
-        resolution
-    }
-
-    fn judge(kind: ClaimKind, resolutions: &[&Resolution]) -> (ClaimJudgement, Vec<Finding>) {
-        judge_claim(
-            0,
-            &claim(kind, resolutions.len()),
-            &Product::default(),
-            resolutions,
-        )
-    }
-
-    #[test]
-    fn a_weak_source_with_an_unchecked_one_is_not_checked_rather_than_weak() {
-        let mouse = source("1", &["Journal Article"], &["Animals", "Mice"]);
-        let missing = unchecked();
-        let (judgement, _) = judge(ClaimKind::Efficacy, &[&mouse, &missing]);
-        assert_eq!(judgement.verdict, Verdict::NotChecked);
-        // ...but one strong source settles it whatever the other says.
-        let rct = source("2", &["Randomized Controlled Trial"], &["Humans"]);
-        let (judgement, findings) = judge(ClaimKind::Efficacy, &[&rct, &missing]);
-        assert_eq!(judgement.verdict, Verdict::Supported);
-        assert_eq!(judgement.best_evidence.unwrap().level, Some(2));
-        assert_eq!(findings[0].code, Code::LookupFailed);
-        assert_eq!(findings[0].citation, Some(1));
-    }
-
-    #[test]
-    fn a_retraction_outranks_support() {
-        let rct = source("2", &["Randomized Controlled Trial"], &["Humans"]);
-        let gone = source(
-            "3",
-            &["Randomized Controlled Trial", "Retracted Publication"],
-            &["Humans"],
-        );
-        let (judgement, findings) = judge(ClaimKind::Safety, &[&rct, &gone]);
-        assert_eq!(judgement.verdict, Verdict::Retracted);
-        assert!(
-            findings
-                .iter()
-                .any(|f| f.code == Code::RetractedSource && f.citation == Some(1))
-        );
-    }
-
-    #[test]
-    fn mechanism_claims_accept_any_evidence_but_not_an_erratum() {
-        let mouse = source("1", &["Journal Article"], &["Animals", "Mice"]);
-        assert_eq!(
-            judge(ClaimKind::Mechanism, &[&mouse]).0.verdict,
-            Verdict::Supported
-        );
-        let erratum = source("4", &["Published Erratum"], &[]);
-        assert_eq!(
-            judge(ClaimKind::Mechanism, &[&erratum]).0.verdict,
-            Verdict::Weak
-        );
-    }
-
-    #[test]
-    fn an_uncited_claim_raises_its_finding_on_the_claim() {
-        let (judgement, findings) = judge(ClaimKind::Safety, &[]);
-        assert_eq!(judgement.verdict, Verdict::Uncited);
-        assert_eq!(
-            (findings[0].code, findings[0].citation),
-            (Code::UncitedClaim, None)
-        );
-    }
-
-    #[test]
-    fn a_rejected_citation_match_is_not_a_mismatch_finding() {
-        // The resolver set a citation match aside and found the right paper by search:
-        // only disagreements with the chosen record are findings.
-        let mut right = source("7", &["Randomized Controlled Trial"], &["Humans"]);
-        right.notes.push(crate::resolve::Note::MatchRejected {
-            pmid: Pmid::new(8).unwrap(),
-            disagreements: vec![crate::resolve::Disagreement {
-                field: crate::resolve::Field::Author,
-                cited: "Smith".into(),
-                actual: "Jones J".into(),
-            }],
-        });
-        let (_, findings) = judge(ClaimKind::Efficacy, &[&right]);
-        assert!(
-            findings.iter().all(|f| f.code != Code::CitationMismatch),
-            "{findings:?}"
-        );
-    }
 }

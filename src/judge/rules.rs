@@ -1,24 +1,28 @@
-//! The citation rules: each looks at one citation of one claim (its resolution, and
-//! the record's evidence and flags) and raises findings. Adding a rule means adding a
-//! function to [`CITATION_RULES`].
+//! The citation rules: each looks at one assessed citation of one claim and raises
+//! findings. Adding a rule means adding a function to [`CITATION_RULES`].
 
-use super::evidence::{Design, Evidence, Flag};
+use super::assess::{Assessment, Identity};
+use super::evidence::{Confidence, Design, Flag};
 use crate::claims::{Claim, Product};
 use crate::findings::Code;
-use crate::pubmed::record::Record;
-use crate::resolve::{Resolution, ResolutionStatus};
-use crate::text::SearchableText;
+use crate::resolve::{Note, ResolutionStatus};
 
 /// What a citation rule sees.
 pub(super) struct CitationContext<'a> {
     pub claim: &'a Claim,
     pub product: &'a Product,
-    pub resolution: &'a Resolution,
-    /// The resolved record with its classification; `None` unless resolved.
-    pub source: Option<(&'a Record, &'a Evidence)>,
-    pub flags: &'a [Flag],
-    /// The record's words, title to MeSH (built once for every rule that reads them).
-    pub text: Option<&'a SearchableText>,
+    pub assessment: &'a Assessment<'a>,
+}
+
+impl CitationContext<'_> {
+    fn input(&self) -> &str {
+        &self.assessment.resolution.input
+    }
+
+    /// "PMID 123" for the record the citation names.
+    fn pmid(&self) -> Option<String> {
+        self.assessment.record.map(|r| format!("PMID {}", r.pmid))
+    }
 }
 
 /// Where a rule puts what it found.
@@ -30,33 +34,55 @@ pub(super) type CitationRule = fn(&CitationContext<'_>, &mut Raised);
 pub(super) const CITATION_RULES: &[CitationRule] = &[
     not_found,
     ambiguous,
+    incomplete,
     not_checked,
+    contradicted,
+    year_off,
     retracted,
     expression_of_concern,
     erratum,
     preprint,
     not_evidence,
+    design_from_words,
     product_mismatch,
     keywords_absent,
-    citation_mismatch,
+    population_not_studied,
 ];
 
 fn not_found(c: &CitationContext<'_>, raised: &mut Raised) {
-    if c.resolution.status == ResolutionStatus::NotFound {
+    if c.assessment.identity == Identity::NotFound {
+        let why = c
+            .assessment
+            .resolution
+            .notes
+            .iter()
+            .find(|n| matches!(n, Note::NoRecord { .. }))
+            .map_or_else(
+                || format!("{} queries tried", c.assessment.resolution.lookups.len()),
+                ToString::to_string,
+            );
         raised.push((
             Code::CitationNotFound,
             format!(
-                "\"{}\" matches no PubMed record ({} queries tried); check the citation",
-                c.resolution.input,
-                c.resolution.lookups.len()
+                "\"{}\" matches no PubMed record ({why}); check the citation",
+                c.input()
             ),
         ));
     }
 }
 
+fn is_incomplete(c: &CitationContext<'_>) -> bool {
+    c.assessment
+        .resolution
+        .notes
+        .iter()
+        .any(|n| matches!(n, Note::Incomplete { .. } | Note::FoundByTopic))
+}
+
 fn ambiguous(c: &CitationContext<'_>, raised: &mut Raised) {
-    if c.resolution.status == ResolutionStatus::Ambiguous {
+    if c.assessment.identity == Identity::Ambiguous && !is_incomplete(c) {
         let candidates: Vec<String> = c
+            .assessment
             .resolution
             .candidates
             .iter()
@@ -66,21 +92,54 @@ fn ambiguous(c: &CitationContext<'_>, raised: &mut Raised) {
             Code::CitationAmbiguous,
             format!(
                 "\"{}\" matches several records ({}); cite the PMID or DOI",
-                c.resolution.input,
+                c.input(),
                 candidates.join(", ")
             ),
         ));
     }
 }
 
+/// A reference that names only what many papers share, or a record told apart only by
+/// the claim's own topic words: the reader of the ad could not find the paper either.
+fn incomplete(c: &CitationContext<'_>, raised: &mut Raised) {
+    let probable = c.assessment.identity == Identity::Probable;
+    if !probable && !(c.assessment.identity == Identity::Ambiguous && is_incomplete(c)) {
+        return;
+    }
+    let mut notes: Vec<String> = c
+        .assessment
+        .resolution
+        .notes
+        .iter()
+        .filter(|n| matches!(n, Note::Incomplete { .. } | Note::FoundByTopic))
+        .map(ToString::to_string)
+        .collect();
+    if notes.is_empty() {
+        notes.push(Note::Incomplete { matching: None }.to_string());
+    }
+    let probably = match (c.assessment.resolution.status, c.pmid()) {
+        (ResolutionStatus::Probable, Some(pmid)) => format!(" (probably {pmid})"),
+        _ => String::new(),
+    };
+    raised.push((
+        Code::CitationIncomplete,
+        format!(
+            "\"{}\" does not identify one paper{probably}: {}; cite the PMID or DOI",
+            c.input(),
+            notes.join("; ")
+        ),
+    ));
+}
+
 fn not_checked(c: &CitationContext<'_>, raised: &mut Raised) {
-    if c.resolution.status == ResolutionStatus::NotChecked {
+    if c.assessment.identity == Identity::NotChecked {
         raised.push((
             Code::LookupFailed,
             format!(
                 "\"{}\" could not be checked: {}",
-                c.resolution.input,
-                c.resolution
+                c.input(),
+                c.assessment
+                    .resolution
                     .reason()
                     .unwrap_or_else(|| "unknown reason".into())
             ),
@@ -88,83 +147,123 @@ fn not_checked(c: &CitationContext<'_>, raised: &mut Raised) {
     }
 }
 
-fn retracted(c: &CitationContext<'_>, raised: &mut Raised) {
-    if let Some((record, _)) = c.source
-        && c.flags.contains(&Flag::Retracted)
+fn contradicted(c: &CitationContext<'_>, raised: &mut Raised) {
+    let Some(pmid) = c.pmid() else {
+        return;
+    };
+    for disagreement in c
+        .assessment
+        .resolution
+        .disagreements()
+        .filter(|d| d.is_contradiction())
     {
-        raised.push((
-            Code::RetractedSource,
-            format!(
-                "PMID {} has been retracted; it supports nothing",
-                record.pmid
-            ),
-        ));
+        raised.push((Code::CitationMismatch, format!("{pmid}: {disagreement}")));
     }
 }
 
+fn year_off(c: &CitationContext<'_>, raised: &mut Raised) {
+    let Some(pmid) = c.pmid() else {
+        return;
+    };
+    for disagreement in c
+        .assessment
+        .resolution
+        .disagreements()
+        .filter(|d| !d.is_contradiction())
+    {
+        raised.push((Code::CitationYearOff, format!("{pmid}: {disagreement}")));
+    }
+}
+
+fn retracted(c: &CitationContext<'_>, raised: &mut Raised) {
+    let Some(pmid) = c.pmid() else {
+        return;
+    };
+    let flags = &c.assessment.flags;
+    let state = if flags.contains(&Flag::Retracted) {
+        "has been retracted"
+    } else if flags.contains(&Flag::PartiallyRetracted) {
+        "has been partially retracted"
+    } else if flags.contains(&Flag::Withdrawn) {
+        "has been withdrawn"
+    } else {
+        return;
+    };
+    raised.push((
+        Code::RetractedSource,
+        format!("{pmid} {state}; it supports nothing"),
+    ));
+}
+
 fn expression_of_concern(c: &CitationContext<'_>, raised: &mut Raised) {
-    if let Some((record, _)) = c.source
-        && c.flags.contains(&Flag::ExpressionOfConcern)
+    if let Some(pmid) = c.pmid()
+        && c.assessment.flags.contains(&Flag::ExpressionOfConcern)
     {
         raised.push((
             Code::ExpressionOfConcern,
-            format!("PMID {} carries an expression of concern", record.pmid),
+            format!("{pmid} carries an expression of concern"),
         ));
     }
 }
 
 fn erratum(c: &CitationContext<'_>, raised: &mut Raised) {
-    if let Some((record, evidence)) = c.source
-        && c.flags.contains(&Flag::Erratum)
+    if let (Some(pmid), Some(evidence)) = (c.pmid(), &c.assessment.evidence)
+        && c.assessment.flags.contains(&Flag::Erratum)
         && evidence.design != Design::Erratum
     {
         raised.push((
             Code::Erratum,
-            format!(
-                "PMID {} has a published correction; check it still says what the claim needs",
-                record.pmid
-            ),
+            format!("{pmid} has a published correction; check it still says what the claim needs"),
         ));
     }
 }
 
 fn preprint(c: &CitationContext<'_>, raised: &mut Raised) {
-    if let Some((record, _)) = c.source
-        && c.flags.contains(&Flag::Preprint)
+    if let Some(pmid) = c.pmid()
+        && c.assessment.flags.contains(&Flag::Preprint)
     {
         raised.push((
             Code::Preprint,
-            format!("PMID {} is a preprint, not peer reviewed", record.pmid),
+            format!("{pmid} is a preprint, not peer reviewed"),
         ));
     }
 }
 
 fn not_evidence(c: &CitationContext<'_>, raised: &mut Raised) {
-    if let Some((record, evidence)) = c.source
+    if let (Some(pmid), Some(evidence)) = (c.pmid(), &c.assessment.evidence)
         && evidence.level.is_none()
-        && !c.flags.contains(&Flag::Preprint)
+        && !c.assessment.flags.contains(&Flag::Preprint)
     {
         raised.push((
             Code::NotEvidence,
+            format!("{pmid} is {}, not evidence", evidence.design.in_words()),
+        ));
+    }
+}
+
+fn design_from_words(c: &CitationContext<'_>, raised: &mut Raised) {
+    if let (Some(pmid), Some(evidence)) = (c.pmid(), &c.assessment.evidence)
+        && evidence.confidence == Confidence::Low
+        && evidence.level.is_some()
+    {
+        raised.push((
+            Code::DesignFromWords,
             format!(
-                "PMID {} is a {}, not evidence",
-                record.pmid,
-                evidence.design.as_str()
+                "{pmid} reads like {} from its words alone; PubMed has not indexed its design",
+                evidence.design.in_words()
             ),
         ));
     }
 }
 
 fn product_mismatch(c: &CitationContext<'_>, raised: &mut Raised) {
-    let (Some((record, _)), Some(text)) = (c.source, c.text) else {
-        return;
-    };
-    if !c.product.terms.is_empty() && !c.product.terms.iter().any(|t| text.mentions(t)) {
+    if let (Some(pmid), Some(relevance)) = (c.pmid(), &c.assessment.relevance)
+        && relevance.product == Some(false)
+    {
         raised.push((
             Code::ProductMismatch,
             format!(
-                "PMID {} does not mention the advertised product ({}); it may study something else",
-                record.pmid,
+                "{pmid} does not mention the advertised product ({}); it may study something else",
                 c.product.terms.join(", ")
             ),
         ));
@@ -172,31 +271,35 @@ fn product_mismatch(c: &CitationContext<'_>, raised: &mut Raised) {
 }
 
 fn keywords_absent(c: &CitationContext<'_>, raised: &mut Raised) {
-    let (Some((record, _)), Some(text)) = (c.source, c.text) else {
-        return;
-    };
-    if !c.claim.keywords.is_empty() && !c.claim.keywords.iter().any(|k| text.mentions(k)) {
+    if let (Some(pmid), Some(relevance)) = (c.pmid(), &c.assessment.relevance)
+        && relevance.topic == Some(false)
+    {
         raised.push((
             Code::KeywordsAbsent,
             format!(
-                "none of the claim's keywords ({}) appear in PMID {}'s title, abstract or MeSH",
-                c.claim.keywords.join(", "),
-                record.pmid
+                "none of the claim's keywords ({}) appear in {pmid}'s title, abstract, MeSH or substances",
+                c.claim.keywords.join(", ")
             ),
         ));
     }
 }
 
-/// Only real disagreements between the citation and the record it resolved to: a
-/// citation match that was set aside is a note on the resolution, not a finding.
-fn citation_mismatch(c: &CitationContext<'_>, raised: &mut Raised) {
-    let Some((record, _)) = c.source else {
-        return;
-    };
-    for disagreement in c.resolution.disagreements() {
+fn population_not_studied(c: &CitationContext<'_>, raised: &mut Raised) {
+    if let (Some(pmid), Some(relevance), Some(record)) =
+        (c.pmid(), &c.assessment.relevance, c.assessment.record)
+        && !relevance.groups_missing.is_empty()
+    {
+        let how = if record.mesh.is_empty() {
+            "PubMed has not indexed whom it studied"
+        } else {
+            "its MeSH headings do not list them"
+        };
         raised.push((
-            Code::CitationMismatch,
-            format!("PMID {}: {disagreement}", record.pmid),
+            Code::PopulationNotStudied,
+            format!(
+                "the claim speaks about {} but {pmid} did not study them ({how})",
+                relevance.groups_missing.join(" and ")
+            ),
         ));
     }
 }

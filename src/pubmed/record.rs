@@ -71,6 +71,10 @@ pub struct Record {
     pub mesh: Vec<MeshHeading>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
+    /// `ChemicalList/Chemical/NameOfSubstance`: the substances NLM's indexers recorded
+    /// (the product a study tested is often only named here).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub substances: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<String>,
     /// `MedlineCitation/@Status`: MEDLINE, PubMed-not-MEDLINE, In-Process, Publisher, ...
@@ -176,7 +180,8 @@ pub struct CommentCorrection {
 pub enum TextParts {
     /// Title, abstract and author keywords: what the authors wrote about their study.
     Written,
-    /// Also the MeSH headings NLM's indexers assigned: what the record is about.
+    /// Also the MeSH headings and substances NLM's indexers assigned: what the record is
+    /// about.
     WrittenAndIndexed,
 }
 
@@ -205,6 +210,7 @@ impl Record {
             publication_types: Vec::new(),
             mesh: Vec::new(),
             keywords: Vec::new(),
+            substances: Vec::new(),
             languages: Vec::new(),
             citation_status: None,
             comments_corrections: Vec::new(),
@@ -225,6 +231,7 @@ impl Record {
         pieces.extend(self.keywords.iter().map(String::as_str));
         if parts == TextParts::WrittenAndIndexed {
             pieces.extend(self.mesh.iter().map(|m| m.descriptor.as_str()));
+            pieces.extend(self.substances.iter().map(String::as_str));
         }
         SearchableText::new(pieces)
     }

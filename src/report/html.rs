@@ -8,7 +8,9 @@ use super::escape::xml as escape;
 use super::{ClaimReport, Formatter, Report};
 use crate::claims::ClaimKind;
 use crate::judge::Verdict;
-use crate::policy::{WaiverOutcome, WaiverStatus};
+use crate::findings::Code;
+use crate::policy::{Level, WaiverStatus};
+use strum::VariantArray;
 
 pub struct HtmlFormatter;
 
@@ -152,37 +154,76 @@ impl Formatter for HtmlFormatter {
         let notable: Vec<_> = report
             .waivers
             .iter()
-            .filter(|w| w.status != WaiverOutcome::Applied)
+            .filter_map(|w| Some((w, w.attention()?)))
             .collect();
         if !notable.is_empty() {
             out.push_str("<h2>Waivers needing attention</h2><ul>\n");
-            for w in notable {
+            for (w, attention) in notable {
                 let _ = writeln!(
                     out,
-                    "<li>line {}: <code>{}</code> on <code>{}</code> {} (expires {}, approved by {})</li>",
+                    "<li>line {}: <code>{}</code> on <code>{}</code> {} (approved by {} on {}, expires {})</li>",
                     w.line,
                     w.code,
                     escape(&w.claim),
-                    if w.status == WaiverOutcome::Expired {
-                        "has expired"
-                    } else {
-                        "matches nothing"
-                    },
-                    escape(&w.expires),
-                    escape(&w.approved_by)
+                    escape(&attention),
+                    escape(&w.approved_by),
+                    escape(&w.approved_on),
+                    escape(&w.expires)
                 );
             }
             out.push_str("</ul>\n");
         }
+        if !report.overrides.is_empty() {
+            out.push_str("<h2>Policy changes</h2><ul>\n");
+            for o in &report.overrides {
+                let class = if o.applied { "allow" } else { "warn" };
+                let _ = writeln!(
+                    out,
+                    "<li class=\"{class}\">{}</li>",
+                    escape(&o.describe())
+                );
+            }
+            out.push_str("</ul>\n");
+        }
+        glossary(&mut out);
         let _ = writeln!(out, "<script>{SCRIPT}</script>\n</body>\n</html>");
         out
     }
 }
 
+/// What the levels and finding codes mean, for a reader of the filed page.
+fn glossary(out: &mut String) {
+    out.push_str("<h2>Glossary</h2>\n<dl class=\"glossary\">\n");
+    for level in Level::VARIANTS {
+        let _ = writeln!(
+            out,
+            "<dt><span class=\"{0}\">{0}</span></dt><dd>{1}</dd>",
+            level.as_str(),
+            escape(level.meaning())
+        );
+    }
+    for code in Code::ALL {
+        let _ = writeln!(
+            out,
+            "<dt><code>{}</code> ({})</dt><dd>{} {}</dd>",
+            code.as_str(),
+            code.default_level().as_str(),
+            escape(code.summary()),
+            escape(code.help())
+        );
+    }
+    out.push_str("</dl>\n");
+}
+
 fn claim_html(out: &mut String, claim: &ClaimReport, file: &str) {
+    let judged = if claim.judged_as == claim.kind {
+        String::new()
+    } else {
+        format!(", judged as {}", claim.judged_as.as_str())
+    };
     let _ = writeln!(
         out,
-        "<article class=\"claim\" id=\"claim-{0}\" data-verdict=\"{1}\" data-kind=\"{2}\">\n<h2>{0} <span class=\"verdict\">{1}</span> <span class=\"kind\">{2} claim</span> <span class=\"where\">{3}:{4}</span></h2>",
+        "<article class=\"claim\" id=\"claim-{0}\" data-verdict=\"{1}\" data-kind=\"{2}\">\n<h2>{0} <span class=\"verdict\">{1}</span> <span class=\"kind\">{2} claim{judged}</span> <span class=\"where\">{3}:{4}</span></h2>",
         escape(&claim.id),
         claim.verdict.as_str(),
         claim.kind.as_str(),
@@ -192,8 +233,8 @@ fn claim_html(out: &mut String, claim: &ClaimReport, file: &str) {
     let _ = writeln!(out, "<p class=\"wording\">{}</p>", escape(&claim.text));
     let _ = writeln!(
         out,
-        "<p>{}: {}.</p>",
-        claim.verdict.meaning(),
+        "<p><strong>{}</strong>: {}</p>",
+        escape(claim.verdict.meaning()),
         escape(&claim.explanation)
     );
     if !claim.citations.is_empty() {
@@ -225,7 +266,12 @@ fn claim_html(out: &mut String, claim: &ClaimReport, file: &str) {
                 }
                 _ => format!(" → {}", c.status.as_str()),
             };
-            let _ = writeln!(out, "<li>“{}”{found}</li>", escape(&c.input));
+            let supports = if c.supports {
+                " <strong class=\"supports\">supports the claim</strong>"
+            } else {
+                ""
+            };
+            let _ = writeln!(out, "<li>“{}”{found}{supports}</li>", escape(&c.input));
         }
         out.push_str("</ul>\n");
     }

@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 use super::escape::markdown_cell as cell;
 use super::{Formatter, Report};
 use crate::judge::Verdict;
-use crate::policy::Level;
 
 pub struct MarkdownFormatter;
 
@@ -67,7 +66,6 @@ impl Formatter for MarkdownFormatter {
                 );
                 let findings: Vec<String> = claim
                     .all_findings()
-                    .filter(|f| f.level != Level::Allow)
                     .map(|f| {
                         let waived = if f.counts() { "" } else { " (waived)" };
                         format!("`{}` {}{waived}", f.code, f.level.as_str())
@@ -92,24 +90,28 @@ impl Formatter for MarkdownFormatter {
         let notable: Vec<_> = report
             .waivers
             .iter()
-            .filter(|w| w.status != crate::policy::WaiverOutcome::Applied)
+            .filter_map(|w| Some((w, w.attention()?)))
             .collect();
         if !notable.is_empty() {
             out.push_str("\n## Waivers needing attention\n\n");
-            for w in notable {
+            for (w, attention) in notable {
                 let _ = writeln!(
                     out,
-                    "- line {}: `{}` on `{}` is **{}** (expires {}, approved by {})",
+                    "- line {}: `{}` on `{}` **{}** (approved by {} on {}, expires {})",
                     w.line,
                     w.code,
                     w.claim,
-                    match w.status {
-                        crate::policy::WaiverOutcome::Expired => "expired",
-                        _ => "matching nothing",
-                    },
-                    w.expires,
-                    cell(&w.approved_by)
+                    cell(&attention),
+                    cell(&w.approved_by),
+                    w.approved_on,
+                    w.expires
                 );
+            }
+        }
+        if !report.overrides.is_empty() {
+            out.push_str("\n## Policy changes\n\n");
+            for o in &report.overrides {
+                let _ = writeln!(out, "- {}", cell(&o.describe()));
             }
         }
         out

@@ -29,15 +29,15 @@ use crate::claims::{ClaimKind, ClaimsFile, Product};
 use crate::exit::Exit;
 use crate::ids::Pmid;
 use crate::judge::evidence::{Evidence, Flag};
-use crate::judge::{BestEvidence, ClaimJudgement, Verdict};
-use crate::policy::{AppliedFinding, Level, WaiverReport};
+use crate::judge::{BestEvidence, ClaimJudgement, Verdict, settle};
+use crate::policy::{AppliedFinding, Level, Override, WaiverReport};
 use crate::pubmed::record::Record;
 use crate::resolve::{Candidate, Resolution, ResolutionStatus};
 
-pub const REPORT_SCHEMA: &str = "claimaudit/report/v1";
+pub const REPORT_SCHEMA: &str = "claimaudit/report/v2";
 
 /// The JSON Schema of [`REPORT_SCHEMA`], shipped with the tool.
-pub const REPORT_JSON_SCHEMA: &str = include_str!("report-v1.schema.json");
+pub const REPORT_JSON_SCHEMA: &str = include_str!("report-v2.schema.json");
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Tool {
@@ -78,6 +78,9 @@ pub struct CitationReport {
     pub flags: Vec<Flag>,
     pub candidates: Vec<Candidate>,
     pub reason: Option<String>,
+    /// Whether this citation supports the claim: it identifies the paper, the paper
+    /// stands, it is about the product and the claim, and it is the evidence needed.
+    pub supports: bool,
     pub findings: Vec<AppliedFinding>,
     /// The whole record, for formats that need more than the summary above.
     #[serde(skip)]
@@ -89,6 +92,9 @@ pub struct ClaimReport {
     pub id: String,
     pub text: String,
     pub kind: ClaimKind,
+    /// The kind the claim was judged as: efficacy when its wording promises an effect in
+    /// people, whatever `kind` says.
+    pub judged_as: ClaimKind,
     pub line: usize,
     pub column: usize,
     pub keywords: Vec<String>,
@@ -123,6 +129,9 @@ pub struct Report {
     pub exit_code: u8,
     pub claims: Vec<ClaimReport>,
     pub waivers: Vec<WaiverReport>,
+    /// Every change of a finding's level, from the claims file, a policy file or the
+    /// command line, with whether it was applied.
+    pub overrides: Vec<Override>,
 }
 
 /// What the stages before the report produced, for [`Report::assemble`].
@@ -133,6 +142,7 @@ pub struct Outcome<'a> {
     pub judgements: Vec<ClaimJudgement>,
     pub findings: Vec<AppliedFinding>,
     pub waivers: Vec<WaiverReport>,
+    pub overrides: Vec<Override>,
     pub offline: bool,
     pub generated_at: String,
 }
@@ -147,6 +157,7 @@ impl Report {
             judgements,
             findings,
             waivers,
+            overrides,
             offline,
             generated_at,
         } = outcome;
@@ -183,6 +194,7 @@ impl Report {
                                 resolution.candidates.clone()
                             },
                             reason: resolution.reason(),
+                            supports: judged.supports,
                             findings: Vec::new(),
                             record,
                         }
@@ -192,6 +204,7 @@ impl Report {
                     id: claim.id.clone(),
                     text: claim.text.clone(),
                     kind: claim.kind,
+                    judged_as: judgement.judged_as,
                     line: claim.line,
                     column: claim.column,
                     keywords: claim.keywords.clone(),
@@ -212,6 +225,14 @@ impl Report {
                 None => claim.findings.push(finding),
             }
         }
+        // With levels known: a claim with a deny-level finding is never supported.
+        for claim in &mut claims {
+            let findings: Vec<&AppliedFinding> = claim.all_findings().collect();
+            let (verdict, explanation) =
+                settle(claim.verdict, claim.explanation.clone(), &findings);
+            claim.verdict = verdict;
+            claim.explanation = explanation;
+        }
         let summary = summarise(&claims);
         let exit = exit_for(&claims);
         Report {
@@ -228,6 +249,7 @@ impl Report {
             exit_code: exit as u8,
             claims,
             waivers,
+            overrides,
         }
     }
 

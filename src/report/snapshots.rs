@@ -33,12 +33,14 @@ fn fixed_report() -> super::Report {
     let yaml = r#"product:
   name: 歯髄幹細胞培養上清液
   terms: [dental pulp]
+policy:
+  retracted-source: allow
 claims:
   - id: skin-firmness
     text: "肌のハリ・ツヤの向上, \"firm\" | <b>"
     kind: efficacy
     keywords: [skin]
-    citations: ["An, Y., et al., 2021"]
+    citations: ["An, Y., et al., 2021. J Hand Tests"]
   - id: wrinkles
     text: シワ・たるみの改善
     kind: efficacy
@@ -60,9 +62,9 @@ claims:
     kind: efficacy
     citations: ["Wang, Y., et al., 2023. Stem Cells"]
 waivers:
-  - {claim: no-tumor-risk, code: uncited-claim, reason: under legal review, approved_by: K. Sato, expires: 2026-12-31}
-  - {claim: wrinkles, code: no-human-evidence, reason: old, approved_by: K. Sato, expires: 2025-01-31}
-  - {claim: nothing, code: uncited-claim, reason: typo, approved_by: K. Sato, expires: 2026-12-31}
+  - {claim: no-tumor-risk, code: uncited-claim, reason: wording under legal review, approved_by: K. Sato, approved_on: 2026-05-01, expires: 2026-12-31}
+  - {claim: wrinkles, code: no-human-evidence, reason: accepted until the March release, approved_by: K. Sato, approved_on: 2025-01-01, expires: 2025-01-31}
+  - {claim: nothing, code: uncited-claim, reason: a claim since removed, approved_by: K. Sato, approved_on: 2026-05-01, expires: 2026-12-31}
 "#;
     let file = parse(Path::new("claims.yaml"), yaml).unwrap();
     let mut dental = record(
@@ -74,7 +76,7 @@ waivers:
     dental.doi = Some("10.1000/hand.made".parse().unwrap());
     let mouse = record(
         "2",
-        "Wrinkles in mice",
+        "Wrinkles in mice treated with dental pulp stem cell secretome",
         &["Journal Article"],
         &["Animals", "Mice"],
     );
@@ -106,7 +108,7 @@ waivers:
     unchecked.status = ResolutionStatus::NotChecked;
     unchecked.failure = Some(SourceError::Offline);
     let resolutions: Vec<Resolution> = vec![
-        resolved("An, Y., et al., 2021", dental),
+        resolved("An, Y., et al., 2021. J Hand Tests", dental),
         resolved("PMID: 2", mouse),
         ambiguous,
         resolved("PMID: 3", gone),
@@ -118,6 +120,7 @@ waivers:
         policy: file.policy.clone(),
         offline: true,
         generated_at: "2026-06-01T00:00:00Z".into(),
+        today: "2026-06-01".into(),
     };
     report(&file, index.per_claim(&resolutions), &options)
 }

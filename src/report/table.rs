@@ -2,7 +2,7 @@
 
 use super::text_table::{aligned, truncate};
 use super::{Formatter, Report};
-use crate::policy::{Level, WaiverOutcome};
+
 
 pub struct TableFormatter;
 
@@ -28,7 +28,6 @@ impl Formatter for TableFormatter {
                 );
                 let mut codes: Vec<String> = claim
                     .all_findings()
-                    .filter(|f| f.level != Level::Allow)
                     .map(|f| {
                         let level = if f.counts() {
                             f.level.as_str()
@@ -72,7 +71,6 @@ impl Formatter for TableFormatter {
             .flat_map(|claim| {
                 claim
                     .all_findings()
-                    .filter(|f| f.level != Level::Allow)
                     .map(move |f| {
                         let waiver = match &f.waiver {
                             Some(w) if f.counts() => format!(" (waiver expired {})", w.expires),
@@ -109,15 +107,16 @@ impl Formatter for TableFormatter {
             .map(|(v, n)| format!("{n} {}", v.as_str()))
             .collect();
         for w in &report.waivers {
-            let status = match w.status {
-                WaiverOutcome::Applied => continue,
-                WaiverOutcome::Expired => format!("expired on {}", w.expires),
-                WaiverOutcome::Unmatched => "matches no finding".to_owned(),
-            };
-            out.push_str(&format!(
-                "\nwarning: {}:{}: the waiver of {} on {} {status}",
-                report.claims_file, w.line, w.code, w.claim
-            ));
+            if let Some(status) = w.attention() {
+                out.push_str(&format!(
+                    "\nwarning: {}:{}: the waiver of {} on {} {status}",
+                    report.claims_file, w.line, w.code, w.claim
+                ));
+            }
+        }
+        for o in &report.overrides {
+            let kind = if o.applied { "note" } else { "warning" };
+            out.push_str(&format!("\n{kind}: policy: {}", o.describe()));
         }
         let counts = report.summary.findings;
         let waived = counts.waived;

@@ -96,6 +96,8 @@ pub(super) fn search_ladder(citation: &Citation, keywords: &[String]) -> Vec<Sea
         &[Journal, Year, AllKeywords],
         &[Journal, Year, AnyKeyword],
         &[FirstAuthor, Year],
+        // An author and year alone, a year off (e-publication against issue year).
+        &[FirstAuthor, YearsAround],
         &[Journal, Year],
     ];
     let mut ladder: Vec<SearchQuery> = Vec::new();

@@ -18,7 +18,9 @@ use futures_util::stream;
 
 #[cfg(test)]
 pub(crate) use self::outcome::tests_support;
-pub use self::outcome::{Candidate, Disagreement, Field, Note, Resolution, ResolutionStatus};
+pub use self::outcome::{
+    Candidate, Completeness, Disagreement, Field, Note, Resolution, ResolutionStatus,
+};
 use self::plan::{Need, Plan};
 use crate::citation::CitedAs;
 use crate::ids::Pmid;

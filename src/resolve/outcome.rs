@@ -14,6 +14,11 @@ named_enum! {
     pub enum ResolutionStatus {
         /// One record, clearly the one meant.
         Resolved,
+        /// One record stands out, but the reference alone does not identify it: it gives
+        /// only a journal and a year or an author and a year, or the record was told
+        /// apart only by the claim's topic words. Shown and judged, never enough to
+        /// support a claim.
+        Probable,
         /// Several plausible records, none clearly best.
         Ambiguous,
         /// Nothing plausible.
@@ -59,6 +64,51 @@ pub struct Disagreement {
     pub actual: String,
 }
 
+impl Disagreement {
+    /// Whether the reference contradicts the record (another author, journal or title, a
+    /// year two or more apart), as opposed to a year one off, which e-publication before
+    /// the issue explains.
+    pub fn is_contradiction(&self) -> bool {
+        match self.field {
+            Field::Year => match (self.cited.parse::<i32>(), self.actual.parse::<i32>()) {
+                (Ok(cited), Ok(actual)) => (cited - actual).abs() >= 2,
+                _ => true,
+            },
+            _ => true,
+        }
+    }
+}
+
+/// How much a reference says, identifiers aside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completeness {
+    /// A PMID, DOI or PMCID.
+    Identifier,
+    /// Enough to single a paper out: a title, or volume and page, or author, journal and
+    /// year together.
+    Complete,
+    /// Only a journal and a year, or only an author and a year: in PubMed as a whole such a
+    /// reference matches many papers.
+    Incomplete,
+}
+
+impl Completeness {
+    pub fn of(citation: &Citation) -> Self {
+        let author = citation.first_author().is_some();
+        let journal = citation.journal.is_some();
+        if citation.has_identifier() {
+            Completeness::Identifier
+        } else if citation.title.is_some()
+            || citation.volume.is_some() && citation.first_page.is_some()
+            || author && journal && citation.year.is_some()
+        {
+            Completeness::Complete
+        } else {
+            Completeness::Incomplete
+        }
+    }
+}
+
 impl fmt::Display for Disagreement {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (cited, actual) = (&self.cited, &self.actual);
@@ -100,6 +150,11 @@ pub enum Note {
     IdentifierNotCarried { pmid: Pmid },
     /// PubMed has no record with the identifiers given.
     NoRecord { identifiers: Vec<String> },
+    /// The reference gives only what many papers share; `matching` says how many records
+    /// the search that found the candidates matched, when known.
+    Incomplete { matching: Option<u64> },
+    /// The chosen record stood out only thanks to the claim's topic words.
+    FoundByTopic,
     /// Nothing in the citation identifies a paper.
     NothingToSearch,
 }
@@ -126,6 +181,16 @@ impl fmt::Display for Note {
             Note::NoRecord { identifiers } => {
                 write!(f, "PubMed has no record with {}", identifiers.join(", "))
             }
+            Note::Incomplete { matching } => {
+                f.write_str("the reference names only a journal and a year, or an author and a year")?;
+                match matching {
+                    Some(n) => write!(f, "; {n} records match it"),
+                    None => Ok(()),
+                }
+            }
+            Note::FoundByTopic => f.write_str(
+                "the record was told apart from the others only by the claim's topic words",
+            ),
             Note::NothingToSearch => f.write_str(
                 "nothing in this citation identifies a paper (no PMID, DOI, author, year, title or journal)",
             ),
@@ -149,6 +214,8 @@ pub struct Resolution {
     pub lookups: Vec<Lookup>,
     /// Why the citation could not be checked.
     pub failure: Option<SourceError>,
+    /// How much the reference says, identifiers aside.
+    pub completeness: Completeness,
     /// What was read from the citation.
     pub citation: Citation,
     /// The chosen record, when resolved.
@@ -167,6 +234,7 @@ impl Resolution {
             candidates: Vec::new(),
             lookups: Vec::new(),
             failure: None,
+            completeness: Completeness::of(&citation),
             citation,
             record: None,
         }
@@ -175,6 +243,14 @@ impl Resolution {
     /// Why the citation could not be checked, in words.
     pub fn reason(&self) -> Option<String> {
         self.failure.as_ref().map(ToString::to_string)
+    }
+
+    /// Whether the citation names a record (resolved, or probably that one).
+    pub fn found(&self) -> bool {
+        matches!(
+            self.status,
+            ResolutionStatus::Resolved | ResolutionStatus::Probable
+        )
     }
 
     /// The disagreements between the citation and the record it resolved to.

@@ -13,7 +13,7 @@
 use std::collections::VecDeque;
 
 use super::ladder::{citation_match, identifier_searches, search_ladder};
-use super::outcome::{Field, Note, Resolution, ResolutionStatus};
+use super::outcome::{Completeness, Field, Note, Resolution, ResolutionStatus};
 use super::score::{disagreements, score};
 use crate::citation::{Citation, CitedAs};
 use crate::ids::Pmid;
@@ -56,6 +56,8 @@ pub(super) struct Plan {
     resolution: Resolution,
     keywords: Vec<String>,
     stage: Stage,
+    /// How many records the search that found the candidates matched.
+    matching: Option<u64>,
 }
 
 impl Plan {
@@ -76,6 +78,7 @@ impl Plan {
             resolution: Resolution::new(citation),
             keywords: keywords.to_vec(),
             stage,
+            matching: None,
         };
         if matches!(plan.stage, Stage::Done) {
             plan.resolution.notes.push(Note::NothingToSearch);
@@ -144,6 +147,7 @@ impl Plan {
             Err(error) => self.fail(error),
             Ok(hits) if hits.pmids.is_empty() => {}
             Ok(hits) => {
+                self.matching = Some(hits.count);
                 self.stage = match self.stage {
                     Stage::IdentifierSearch(_) => Stage::IdentifierFetch(hits.pmids),
                     _ => Stage::LadderFetch(hits.pmids),
@@ -271,10 +275,18 @@ impl Plan {
         resolution.record = Some(record);
     }
 
-    /// Picks the record a free-text citation means, or says why it cannot.
+    /// Picks the record a free-text citation means, or says why it cannot. A record the
+    /// reference alone cannot single out (an incomplete reference, or one told apart only
+    /// by the claim's topic words) is only probable.
     fn choose(&mut self, records: Vec<Arc<Record>>) {
         self.stage = Stage::Done;
         let citation = &self.resolution.citation;
+        let without_topic = stands_out(
+            records
+                .iter()
+                .map(|record| score(citation, record, &[]).score)
+                .collect(),
+        );
         let mut scored: Vec<_> = records
             .into_iter()
             .map(|record| (score(citation, &record, &self.keywords), record))
@@ -282,6 +294,12 @@ impl Plan {
         scored.sort_by(|a, b| b.0.score.total_cmp(&a.0.score));
         let best = scored.first().map_or(0.0, |(c, _)| c.score);
         let runner_up = scored.get(1).map_or(0.0, |(c, _)| c.score);
+        let incomplete = self.resolution.completeness == Completeness::Incomplete;
+        if incomplete {
+            self.resolution.notes.push(Note::Incomplete {
+                matching: self.matching,
+            });
+        }
         let resolution = &mut self.resolution;
         resolution.candidates = scored
             .iter()
@@ -291,7 +309,14 @@ impl Plan {
         if best >= RESOLVED_SCORE && best - runner_up >= CLEAR_LEAD {
             let (candidate, record) = scored.swap_remove(0);
             let found = disagreements(&resolution.citation, &record);
-            resolution.status = ResolutionStatus::Resolved;
+            resolution.status = if incomplete {
+                ResolutionStatus::Probable
+            } else if !without_topic {
+                resolution.notes.push(Note::FoundByTopic);
+                ResolutionStatus::Probable
+            } else {
+                ResolutionStatus::Resolved
+            };
             resolution.pmid = Some(candidate.pmid);
             resolution.score = Some(candidate.score);
             resolution.matched = candidate.matched.clone();
@@ -307,4 +332,13 @@ impl Plan {
             resolution.status = ResolutionStatus::NotFound;
         }
     }
+}
+
+/// Whether the best of these scores would be resolved on its own: high enough, and
+/// clearly ahead of the next.
+fn stands_out(mut scores: Vec<f64>) -> bool {
+    scores.sort_by(|a, b| b.total_cmp(a));
+    let best = scores.first().copied().unwrap_or(0.0);
+    let runner_up = scores.get(1).copied().unwrap_or(0.0);
+    best >= RESOLVED_SCORE && best - runner_up >= CLEAR_LEAD
 }

@@ -13,6 +13,9 @@ use crate::text::{fold, name_key};
 
 /// A field whose agreement scores at least this counts as "matched".
 const MATCHED_VALUE: f64 = 0.7;
+/// A cited title sharing less than this share of its words with the record's title is
+/// another paper's title.
+const TITLE_AGREES: f64 = 0.5;
 /// Credit for a cited first author who is listed, but not first.
 const LISTED_NOT_FIRST: f64 = 0.6;
 /// Credit for a year one off (e-publication year against issue year).
@@ -63,14 +66,7 @@ pub(super) fn score(citation: &Citation, record: &Record, keywords: &[String]) -
         );
     }
     if let Some(title) = &citation.title {
-        let wanted = significant_words(title);
-        let have: BTreeSet<String> = significant_words(&record.title).into_iter().collect();
-        let value = if wanted.is_empty() {
-            0.0
-        } else {
-            wanted.iter().filter(|w| have.contains(*w)).count() as f64 / wanted.len() as f64
-        };
-        field(TITLE_WEIGHT, value, Field::Title);
+        field(TITLE_WEIGHT, title_agreement(title, record), Field::Title);
     }
     if let Some(volume) = &citation.volume {
         let same = record.volume.as_deref().map(str::trim) == Some(volume.trim());
@@ -101,6 +97,17 @@ pub(super) fn score(citation: &Citation, record: &Record, keywords: &[String]) -
         journal: record.journal_name().map(str::to_owned),
         score: round(score),
         matched,
+    }
+}
+
+/// The share of a cited title's significant words that are in the record's title.
+fn title_agreement(title: &str, record: &Record) -> f64 {
+    let wanted = significant_words(title);
+    let have: BTreeSet<String> = significant_words(&record.title).into_iter().collect();
+    if wanted.is_empty() {
+        0.0
+    } else {
+        wanted.iter().filter(|w| have.contains(*w)).count() as f64 / wanted.len() as f64
     }
 }
 
@@ -151,6 +158,15 @@ pub(super) fn disagreements(citation: &Citation, record: &Record) -> Vec<Disagre
             field: Field::Year,
             cited: cited.to_string(),
             actual: actual.to_string(),
+        });
+    }
+    if let Some(title) = &citation.title
+        && title_agreement(title, record) < TITLE_AGREES
+    {
+        found.push(Disagreement {
+            field: Field::Title,
+            cited: title.clone(),
+            actual: record.title.clone(),
         });
     }
     if let Some(journal) = &citation.journal

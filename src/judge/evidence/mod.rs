@@ -1,8 +1,8 @@
 //! What kind of evidence a PubMed record is: publication types say what the paper is,
 //! MeSH check tags say who or what was studied, and when a record has no MeSH (not yet
-//! indexed) the title and abstract words are the fallback, at lower confidence. The
-//! levels follow the usual hierarchy of clinical evidence (see the README, "Evidence
-//! classification").
+//! indexed) the title and abstract words are the fallback, at low confidence: a lead for
+//! a person, never enough to support a claim. The levels follow the usual hierarchy of
+//! clinical evidence (see the README, "Evidence classification").
 
 mod tables;
 mod text;
@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use self::tables::{
     ANIMAL_MODEL_MESH, CELL_CULTURE_MESH, DESIGN_BY_MESH, DESIGN_BY_PUBLICATION_TYPE,
-    HUMAN_ONLY_COMPARATIVE_TYPES, NOT_EVIDENCE_TYPES,
+    HUMAN_ONLY_COMPARATIVE_TYPES, NOT_EVIDENCE_TYPES, OBSERVATIONAL_REFINEMENTS,
+    VETERINARY_TYPES,
 };
 use self::text::{design_from_text, population_from_words, written_text};
 use crate::pubmed::record::{Record, RecordKind};
@@ -21,16 +22,28 @@ named_enum! {
         MetaAnalysis,
         SystematicReview,
         Rct,
+        /// A controlled or uncontrolled trial, phase II or later.
         ClinicalTrial,
+        /// Phase I: finding a safe dose in a few people.
+        EarlyPhaseTrial,
+        /// A prospective cohort: people followed forward in time.
+        Cohort,
+        /// Other observational designs: retrospective, case-control, registry analyses.
         Observational,
+        /// A survey at one point in time.
+        CrossSectional,
+        /// One patient, or a few.
         CaseReport,
         NarrativeReview,
+        Guideline,
         Animal,
         InVitro,
-        Guideline,
         EditorialOrComment,
+        Historical,
         Protocol,
         Erratum,
+        /// A retraction or expression-of-concern notice.
+        Notice,
         Other,
     }
 }
@@ -65,10 +78,24 @@ named_enum! {
     /// Facts about a record's standing that a reviewer must see whatever its design.
     pub enum Flag {
         Retracted,
+        PartiallyRetracted,
+        /// Withdrawn by its authors or publisher ("WITHDRAWN:" titles, Cochrane
+        /// withdrawals).
+        Withdrawn,
         ExpressionOfConcern,
         Erratum,
         Preprint,
         NotMedlineIndexed,
+    }
+}
+
+impl Flag {
+    /// Whether the paper no longer stands: it supports nothing until a person has looked.
+    pub fn is_disqualifying(self) -> bool {
+        matches!(
+            self,
+            Flag::Retracted | Flag::PartiallyRetracted | Flag::Withdrawn | Flag::ExpressionOfConcern
+        )
     }
 }
 
@@ -92,9 +119,18 @@ impl Design {
                 | Design::SystematicReview
                 | Design::Rct
                 | Design::ClinicalTrial
+                | Design::EarlyPhaseTrial
+                | Design::Cohort
                 | Design::Observational
+                | Design::CrossSectional
                 | Design::CaseReport
         )
+    }
+
+    /// Original research or a systematic synthesis of it, as opposed to opinion,
+    /// summary, history or notices.
+    pub fn is_primary_or_systematic(self) -> bool {
+        self.is_human_study() || matches!(self, Design::Animal | Design::InVitro)
     }
 
     /// The evidence level of the design when its population is human.
@@ -102,10 +138,39 @@ impl Design {
         match self {
             Design::MetaAnalysis | Design::SystematicReview => Some(1),
             Design::Rct => Some(2),
-            Design::ClinicalTrial | Design::Observational => Some(3),
+            Design::ClinicalTrial
+            | Design::EarlyPhaseTrial
+            | Design::Cohort
+            | Design::Observational
+            | Design::CrossSectional => Some(3),
             Design::CaseReport => Some(4),
-            Design::Protocol | Design::Erratum => None,
+            Design::Protocol | Design::Erratum | Design::Notice => None,
             _ => Some(5),
+        }
+    }
+
+    /// The design in plain words, with its article: "a randomised controlled trial".
+    pub fn in_words(self) -> &'static str {
+        match self {
+            Design::MetaAnalysis => "a meta-analysis",
+            Design::SystematicReview => "a systematic review",
+            Design::Rct => "a randomised controlled trial",
+            Design::ClinicalTrial => "a clinical trial",
+            Design::EarlyPhaseTrial => "an early-phase (dose-finding) trial",
+            Design::Cohort => "a prospective cohort study",
+            Design::Observational => "an observational study",
+            Design::CrossSectional => "a cross-sectional survey",
+            Design::CaseReport => "a case report",
+            Design::NarrativeReview => "a narrative review",
+            Design::Guideline => "a guideline",
+            Design::Animal => "an animal study",
+            Design::InVitro => "a laboratory (cell) study",
+            Design::EditorialOrComment => "an editorial, comment or letter",
+            Design::Historical => "a historical article",
+            Design::Protocol => "a study protocol",
+            Design::Erratum => "an erratum",
+            Design::Notice => "a retraction or concern notice",
+            Design::Other => "a publication of no recognised design",
         }
     }
 }
@@ -124,8 +189,16 @@ pub fn classify(record: &Record) -> Evidence {
             basis: vec![Basis::PublicationType],
             confidence: Confidence::High,
         }
+    } else if let Some(design) = veterinary_design(record) {
+        Evidence {
+            design,
+            population: Population::Animal,
+            level: Some(5),
+            basis: vec![Basis::PublicationType],
+            confidence: Confidence::High,
+        }
     } else if let Some(design) = design_from_publication_types(record, mesh_population) {
-        from_publication_type(design, mesh_population, record)
+        from_publication_type(refine(design, record), mesh_population, record)
     } else if record.kind == RecordKind::BookArticle {
         // A Bookshelf chapter (GeneReviews, StatPearls) is an expert summary: the
         // record type itself says so, as a publication type would.
@@ -154,6 +227,12 @@ pub fn flags(record: &Record) -> Vec<Flag> {
     if record.has_publication_type("Retracted Publication") || linked("RetractionIn") {
         flags.push(Flag::Retracted);
     }
+    if linked("PartialRetractionIn") || record.has_publication_type("Partial Retraction") {
+        flags.push(Flag::PartiallyRetracted);
+    }
+    if is_withdrawn(record) {
+        flags.push(Flag::Withdrawn);
+    }
     if linked("ExpressionOfConcernIn") || record.has_publication_type("Expression of Concern") {
         flags.push(Flag::ExpressionOfConcern);
     }
@@ -171,6 +250,33 @@ pub fn flags(record: &Record) -> Vec<Flag> {
         flags.push(Flag::NotMedlineIndexed);
     }
     flags
+}
+
+/// "WITHDRAWN: …" is how PubMed titles a withdrawn paper (Cochrane reviews among them).
+fn is_withdrawn(record: &Record) -> bool {
+    let title = record.title.trim_start().trim_start_matches(['[', '(']);
+    title
+        .get(..9)
+        .is_some_and(|head| head.eq_ignore_ascii_case("withdrawn"))
+        && title[9..].trim_start().starts_with([':', ']', ')', '.'])
+}
+
+fn veterinary_design(record: &Record) -> Option<Design> {
+    VETERINARY_TYPES
+        .iter()
+        .find(|(name, _)| record.has_publication_type(name))
+        .map(|&(_, design)| design)
+}
+
+/// An observational study made precise by MeSH (prospective → cohort).
+fn refine(design: Design, record: &Record) -> Design {
+    if design != Design::Observational {
+        return design;
+    }
+    OBSERVATIONAL_REFINEMENTS
+        .iter()
+        .find(|(heading, _)| record.has_mesh(heading))
+        .map_or(design, |&(_, refined)| refined)
 }
 
 fn not_evidence_design(record: &Record) -> Option<Design> {
@@ -274,7 +380,7 @@ fn from_mesh(population: Population, record: &Record) -> Evidence {
                     confidence: Confidence::Medium,
                 };
             }
-            match design_from_text(&written_text(record)) {
+            match design_from_text(record, &written_text(record)) {
                 Some(design) => Evidence {
                     design,
                     population,
@@ -302,16 +408,20 @@ fn from_mesh(population: Population, record: &Record) -> Evidence {
 /// Classification from title and abstract words alone: always low confidence.
 fn from_text(record: &Record) -> Evidence {
     let text = written_text(record);
-    let design = design_from_text(&text);
-    let population = match design {
-        Some(_) => Population::Human,
-        None => population_from_words(&text),
+    let words_population = population_from_words(&text);
+    // A "randomised trial" in dogs or on cell cultures is an animal or cell study.
+    let design = match words_population {
+        Population::Animal => Some(Design::Animal),
+        Population::InVitro => Some(Design::InVitro),
+        _ => design_from_text(record, &text),
     };
-    let design = design.unwrap_or(match population {
-        Population::Animal => Design::Animal,
-        Population::InVitro => Design::InVitro,
-        _ => Design::Other,
-    });
+    let population = match design {
+        Some(Design::Animal) => Population::Animal,
+        Some(Design::InVitro) => Population::InVitro,
+        Some(d) if d.is_human_study() => Population::Human,
+        _ => words_population,
+    };
+    let design = design.unwrap_or(Design::Other);
     let level = match population {
         Population::Human => design.human_level(),
         _ => Some(5),

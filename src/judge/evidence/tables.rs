@@ -12,18 +12,23 @@ pub(super) const DESIGN_BY_PUBLICATION_TYPE: &[(&str, Design)] = &[
     ("Randomized Controlled Trial", Design::Rct),
     ("Equivalence Trial", Design::Rct),
     ("Pragmatic Clinical Trial", Design::Rct),
-    ("Clinical Trial", Design::ClinicalTrial),
-    ("Clinical Trial, Phase I", Design::ClinicalTrial),
     ("Clinical Trial, Phase II", Design::ClinicalTrial),
     ("Clinical Trial, Phase III", Design::ClinicalTrial),
     ("Clinical Trial, Phase IV", Design::ClinicalTrial),
     ("Controlled Clinical Trial", Design::ClinicalTrial),
     ("Adaptive Clinical Trial", Design::ClinicalTrial),
+    ("Clinical Trial", Design::ClinicalTrial),
     ("Clinical Study", Design::ClinicalTrial),
+    // Phase I studies find a safe dose in a few people: not evidence that anything works.
+    ("Clinical Trial, Phase I", Design::EarlyPhaseTrial),
     ("Observational Study", Design::Observational),
     ("Multicenter Study", Design::Observational),
     ("Twin Study", Design::Observational),
     ("Case Reports", Design::CaseReport),
+    ("Historical Article", Design::Historical),
+    ("Biography", Design::Historical),
+    ("Autobiography", Design::Historical),
+    ("Portrait", Design::Historical),
     ("Practice Guideline", Design::Guideline),
     ("Guideline", Design::Guideline),
     ("Consensus Development Conference", Design::Guideline),
@@ -37,6 +42,15 @@ pub(super) const DESIGN_BY_PUBLICATION_TYPE: &[(&str, Design)] = &[
     ("Newspaper Article", Design::EditorialOrComment),
     ("Interview", Design::EditorialOrComment),
     ("Personal Narrative", Design::EditorialOrComment),
+    ("Lecture", Design::EditorialOrComment),
+    ("Address", Design::EditorialOrComment),
+];
+
+/// Veterinary publication types: the design is real, but the subjects are animals.
+pub(super) const VETERINARY_TYPES: &[(&str, Design)] = &[
+    ("Randomized Controlled Trial, Veterinary", Design::Rct),
+    ("Clinical Trial, Veterinary", Design::ClinicalTrial),
+    ("Observational Study, Veterinary", Design::Observational),
 ];
 
 /// Publication types that count as a human study only when MeSH says `Humans`.
@@ -47,24 +61,32 @@ pub(super) const HUMAN_ONLY_COMPARATIVE_TYPES: &[&str] =
 pub(super) const NOT_EVIDENCE_TYPES: &[(&str, Design)] = &[
     ("Clinical Trial Protocol", Design::Protocol),
     ("Published Erratum", Design::Erratum),
-    ("Retraction of Publication", Design::Other),
-    ("Expression of Concern", Design::Other),
+    ("Retraction of Publication", Design::Notice),
+    ("Expression of Concern", Design::Notice),
 ];
 
-/// MeSH headings naming a study design (not the "... as Topic" headings, which name a
-/// subject: a review *about* RCTs carries "Randomized Controlled Trials as Topic").
+/// MeSH headings naming a study design, strongest first (not the "... as Topic" headings,
+/// which name a subject: a review *about* RCTs carries "Randomized Controlled Trials as
+/// Topic").
 pub(super) const DESIGN_BY_MESH: &[(&str, Design)] = &[
     ("Random Allocation", Design::Rct),
     ("Double-Blind Method", Design::ClinicalTrial),
     ("Single-Blind Method", Design::ClinicalTrial),
     ("Cross-Over Studies", Design::ClinicalTrial),
+    ("Prospective Studies", Design::Cohort),
+    ("Cross-Sectional Studies", Design::CrossSectional),
     ("Cohort Studies", Design::Observational),
-    ("Prospective Studies", Design::Observational),
     ("Retrospective Studies", Design::Observational),
     ("Case-Control Studies", Design::Observational),
-    ("Cross-Sectional Studies", Design::Observational),
     ("Longitudinal Studies", Design::Observational),
     ("Follow-Up Studies", Design::Observational),
+];
+
+/// MeSH headings that make an observational study more precise: prospective follow-up
+/// makes a cohort, one time point a cross-sectional survey.
+pub(super) const OBSERVATIONAL_REFINEMENTS: &[(&str, Design)] = &[
+    ("Prospective Studies", Design::Cohort),
+    ("Cross-Sectional Studies", Design::CrossSectional),
 ];
 
 /// MeSH headings (or heading prefixes) that mark work on cultured cells.

@@ -45,6 +45,7 @@ pub(super) enum Field {
     Descriptor,
     Qualifier,
     Keyword,
+    Substance,
     Language,
     RefSource,
     LinkedPmid,
@@ -196,6 +197,11 @@ impl Draft {
             Field::Keyword => {
                 if !text.is_empty() {
                     record.keywords.push(text);
+                }
+            }
+            Field::Substance => {
+                if !text.is_empty() {
+                    record.substances.push(text);
                 }
             }
             Field::Language => {
@@ -376,6 +382,7 @@ impl Draft {
                 Field::Qualifier
             }
             ("Keyword", "KeywordList") => Field::Keyword,
+            ("NameOfSubstance", "Chemical") => Field::Substance,
             ("Language", "Article" | "BookDocument") => Field::Language,
             ("CommentsCorrections", "CommentsCorrectionsList") => {
                 self.record.comments_corrections.push(CommentCorrection {

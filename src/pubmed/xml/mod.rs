@@ -268,7 +268,7 @@ impl<'a> ArticleReader<'a> {
     fn skips(&self, name: &str, element: &BytesStart) -> bool {
         match name {
             "ReferenceList" | "AffiliationInfo" | "Affiliation" | "InvestigatorList"
-            | "GrantList" | "History" | "ChemicalList" | "OtherAbstract" | "Sections"
+            | "GrantList" | "History" | "OtherAbstract" | "Sections"
             | "DataBankList" | "SupplMeshList" | "GeneConfirmation" | "DeleteCitation" => true,
             // `Cites` links are reference lists in older DTDs: hundreds per record.
             "CommentsCorrections" => attribute(element, "RefType").as_deref() == Some("Cites"),
@@ -415,6 +415,9 @@ fn known_element(name: &str) -> &'static str {
         "DescriptorName",
         "QualifierName",
         "KeywordList",
+        "ChemicalList",
+        "Chemical",
+        "NameOfSubstance",
         "Keyword",
         "Language",
         "CommentsCorrectionsList",
