@@ -98,6 +98,11 @@ fn every_finding_code_is_in_the_readme_and_check_help_with_its_default_level() {
     }
     for verdict in Verdict::ALL {
         assert!(
+            readme.contains(&format!("\n| `{}` | ", verdict.as_str())),
+            "README.md's verdict table lacks {}",
+            verdict.as_str()
+        );
+        assert!(
             check_help.contains(verdict.meaning()),
             "check --help lacks the verdict {}",
             verdict.as_str()

@@ -8,31 +8,34 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
 use assert_cmd::Command;
+use claimaudit::policy::dates;
 use common::fake_eutils::FakeEutils;
 use predicates::prelude::*;
 use serde_json::Value;
 
 const EMAIL: &str = "report-tests@example.org";
 
-/// Hand-made claims covering every verdict (fixture records cited by PMID).
+/// Hand-made claims covering every verdict a run with a filled cache can give (fixture
+/// records cited by PMID), and a policy that raises one code and tries to lower another.
 const CLAIMS: &str = r#"# hand-made test claims
 product:
   name: テスト製品
-  terms: [aspirin]
+  terms: [aspirin, interleukin-4]
 claims:
   - id: supported-by-rct
     text: "再発予防に効果がある, \"quoted\" | piped <b>bold</b>"
     kind: efficacy
-    keywords: [aspirin]
+    keywords: [thromboembolism]
     citations: ["PMID: 23121403"]
   - id: weak-mouse-only
     text: 組織修復を促進する
     kind: efficacy
-    keywords: [macrophage]
+    keywords: [tissue repair]
     citations: [{pmid: 28495875}]
   - id: unresolved-citation
     text: 肌が若返る
     kind: efficacy
+    keywords: [skin]
     citations: ["Nobodyson, Q., et al., 2019. Imaginary Journal of Exosomes"]
   - id: uncited
     text: 腫瘍形成リスクがない
@@ -41,7 +44,31 @@ claims:
     text: 細胞増殖を抑える
     kind: mechanism
     citations: ["31844417"]
+  - id: off-topic-source
+    text: 肌のコラーゲンを増やす
+    kind: efficacy
+    keywords: [collagen]
+    citations: ["PMID: 23121403"]
+  - id: effect-promise
+    text: マクロファージの働きを改善します
+    kind: mechanism
+    keywords: [macrophage]
+    citations: [{pmid: 28495875}]
+policy:
+  kind-upgraded: deny
+  retracted-source: allow
 "#;
+
+/// Every claim of [`CLAIMS`] with the verdict it must get.
+const VERDICTS: &[(&str, &str)] = &[
+    ("supported-by-rct", "supported"),
+    ("weak-mouse-only", "weak"),
+    ("unresolved-citation", "unresolved"),
+    ("uncited", "uncited"),
+    ("retracted-source", "retracted"),
+    ("off-topic-source", "off-topic"),
+    ("effect-promise", "wording"),
+];
 
 struct Setup {
     _server: FakeEutils,
@@ -139,7 +166,7 @@ fn sarif_follows_the_official_schema_and_points_at_claim_lines() {
     let location = &uncited["locations"][0]["physicalLocation"];
     assert_eq!(location["artifactLocation"]["uri"], "claims.yaml");
     assert_eq!(
-        location["region"]["startLine"], 20,
+        location["region"]["startLine"], 21,
         "the `- id: uncited` line"
     );
     assert_eq!(location["region"]["startColumn"], 5);
@@ -148,9 +175,29 @@ fn sarif_follows_the_official_schema_and_points_at_claim_lines() {
         .find(|r| r["ruleId"] == "citation-not-found")
         .unwrap();
     assert_eq!(
-        not_found["locations"][0]["physicalLocation"]["region"]["startLine"], 19,
+        not_found["locations"][0]["physicalLocation"]["region"]["startLine"], 20,
         "the citation's own line"
     );
+    // The policy's changes are the run's own: applied as rule configuration overrides,
+    // refused as notifications.
+    let invocation = &run["invocations"][0];
+    let overrides = invocation["ruleConfigurationOverrides"].as_array().unwrap();
+    assert_eq!(overrides.len(), 1, "{overrides:#?}");
+    assert_eq!(overrides[0]["descriptor"]["id"], "kind-upgraded");
+    assert_eq!(overrides[0]["configuration"]["level"], "error");
+    let refused = &invocation["toolConfigurationNotifications"][0];
+    assert_eq!(refused["associatedRule"]["id"], "retracted-source");
+    assert!(
+        refused["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("(line 40) tried to lower retracted-source to allow: refused")
+    );
+    let retracted = results
+        .iter()
+        .find(|r| r["ruleId"] == "retracted-source")
+        .unwrap();
+    assert_eq!(retracted["level"], "error", "the refused lowering left it at deny");
     // A broken document fails the schema: the test can fail.
     let mut broken = sarif.clone();
     broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
@@ -162,36 +209,29 @@ fn junit_is_read_back_by_a_junit_parser() {
     let Some(setup) = setup(CLAIMS) else { return };
     let xml = render(&setup, "junit");
     let report = quick_junit::Report::deserialize_from_str(&xml).unwrap();
-    assert_eq!(report.tests, 5);
+    assert_eq!(report.tests, 7);
     let suite = &report.test_suites[0];
     assert_eq!(suite.name.as_str(), "claims.yaml");
     let names: Vec<&str> = suite.test_cases.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "supported-by-rct",
-            "weak-mouse-only",
-            "unresolved-citation",
-            "uncited",
-            "retracted-source"
-        ]
-    );
+    let claims: Vec<&str> = VERDICTS.iter().map(|(id, _)| *id).collect();
+    assert_eq!(names, claims);
     let failed: Vec<&str> = suite
         .test_cases
         .iter()
         .filter(|c| matches!(c.status, quick_junit::TestCaseStatus::NonSuccess { .. }))
         .map(|c| c.name.as_str())
         .collect();
-    assert_eq!(
-        failed,
-        [
-            "weak-mouse-only",
-            "unresolved-citation",
-            "uncited",
-            "retracted-source"
-        ]
-    );
-    assert_eq!(report.failures, 4);
+    assert_eq!(failed, claims[1..], "every claim but the supported one fails");
+    assert_eq!(report.failures, 6);
+    let policy: Vec<(&str, &str)> = suite
+        .properties
+        .iter()
+        .map(|p| (p.name.as_str(), p.value.as_str()))
+        .collect();
+    assert_eq!(policy.len(), 2, "{policy:?}");
+    assert!(policy.iter().any(|(name, value)| *name
+        == "claimaudit.policy.kind-upgraded"
+        && value.contains("raised from warn to deny by the claims file (line 39)")));
 }
 
 #[test]
@@ -204,13 +244,14 @@ fn markdown_and_csv_carry_every_claim() {
         "pipes in wording are escaped"
     );
     assert!(markdown.contains("[PMID 23121403](https://pubmed.ncbi.nlm.nih.gov/23121403/)"));
+    assert!(markdown.contains("tried to lower retracted-source to allow: refused"));
     let csv = render(&setup, "csv");
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines.len(), 6, "header and one row per claim x citation");
+    assert_eq!(lines.len(), 8, "header and one row per claim x citation");
     assert!(lines[1].starts_with(
         "supported-by-rct,efficacy,6,supported,\"再発予防に効果がある, \"\"quoted\"\""
     ));
-    assert!(lines[4].starts_with("uncited,safety,20,uncited,腫瘍形成リスクがない,,"));
+    assert!(lines[4].starts_with("uncited,safety,21,uncited,腫瘍形成リスクがない,,"));
 }
 
 fn chromium() -> Option<PathBuf> {
@@ -273,20 +314,14 @@ fn html_renders_in_headless_chromium_with_every_claim_and_verdict() {
         String::from_utf8_lossy(&dump.stderr)
     );
     let dom = String::from_utf8_lossy(&dump.stdout);
-    for (id, verdict) in [
-        ("supported-by-rct", "supported"),
-        ("weak-mouse-only", "weak"),
-        ("unresolved-citation", "unresolved"),
-        ("uncited", "uncited"),
-        ("retracted-source", "retracted"),
-    ] {
+    for (id, verdict) in VERDICTS {
         assert!(
             dom.contains(&format!("id=\"claim-{id}\" data-verdict=\"{verdict}\"")),
             "{id} ({verdict}) missing from the rendered page"
         );
     }
     assert!(
-        dom.contains("<span id=\"shown\">5</span>"),
+        dom.contains("<span id=\"shown\">7</span>"),
         "the filter script ran"
     );
     assert!(dom.contains("腫瘍形成リスクがない"));
@@ -352,11 +387,27 @@ fn with_waivers(waivers: &str) -> String {
     format!("{CLAIMS}waivers:\n{waivers}")
 }
 
+/// The date `by` days from today (the real clock, as waivers are judged).
+fn day(by: i64) -> String {
+    dates::shifted(&dates::today(), by).unwrap()
+}
+
+/// One waiver as YAML list item.
+fn waiver(claim: &str, code: &str, approved_on: &str, expires: &str) -> String {
+    format!(
+        "  - claim: {claim}\n    code: {code}\n    reason: wording under legal review until the next release\n    approved_by: K. Sato (compliance)\n    approved_on: {approved_on}\n    expires: {expires}\n"
+    )
+}
+
 #[test]
 fn an_applied_waiver_accepts_a_finding_but_keeps_it_visible() {
     // Hand-made: one supported claim and one uncited claim whose finding is waived.
-    let claims = "product: {name: x, terms: [aspirin]}\nclaims:\n  - id: ok\n    text: 効果\n    kind: efficacy\n    citations: [\"23121403\"]\n  - id: uncited\n    text: 腫瘍形成リスクがない\n    kind: safety\nwaivers:\n  - claim: uncited\n    code: uncited-claim\n    reason: wording under legal review\n    approved_by: K. Sato (compliance)\n    expires: 2999-12-31\n";
-    let Some(setup) = setup(claims) else { return };
+    let expires = day(30);
+    let claims = format!(
+        "product: {{name: x, terms: [aspirin]}}\nclaims:\n  - id: ok\n    text: 効果\n    kind: efficacy\n    keywords: [thromboembolism]\n    citations: [\"23121403\"]\n  - id: uncited\n    text: 腫瘍形成リスクがない\n    kind: safety\nwaivers:\n{}",
+        waiver("uncited", "uncited-claim", &day(-10), &expires)
+    );
+    let Some(setup) = setup(&claims) else { return };
     let output = offline_check(&setup)
         .args(["--format", "json"])
         .output()
@@ -364,9 +415,15 @@ fn an_applied_waiver_accepts_a_finding_but_keeps_it_visible() {
     assert_eq!(
         output.status.code(),
         Some(0),
-        "the only deny finding is waived"
+        "the only deny finding is waived: {}",
+        String::from_utf8_lossy(&output.stdout)
     );
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["claims"][0]["verdict"], "supported");
+    assert_eq!(
+        report["claims"][1]["verdict"], "uncited",
+        "a waiver accepts the finding, it does not make the claim supported"
+    );
     let finding = &report["claims"][1]["findings"][0];
     assert_eq!(finding["code"], "uncited-claim");
     assert_eq!(finding["level"], "deny", "the level is unchanged...");
@@ -379,9 +436,9 @@ fn an_applied_waiver_accepts_a_finding_but_keeps_it_visible() {
     assert_eq!(report["summary"]["findings"]["deny"], 0);
     assert_eq!(report["waivers"][0]["status"], "applied");
     offline_check(&setup).assert().code(0).stdout(
-        predicate::str::contains("waived:uncited-claim").and(predicate::str::contains(
-            "waived until 2999-12-31 by K. Sato (compliance)",
-        )),
+        predicate::str::contains("waived:uncited-claim").and(predicate::str::contains(format!(
+            "waived until {expires} by K. Sato (compliance)"
+        ))),
     );
     offline_check(&setup)
         .args(["--format", "sarif"])
@@ -390,38 +447,51 @@ fn an_applied_waiver_accepts_a_finding_but_keeps_it_visible() {
     offline_check(&setup)
         .args(["--format", "html"])
         .assert()
-        .stdout(predicate::str::contains("waived until 2999-12-31"));
+        .stdout(predicate::str::contains(format!("waived until {expires}")));
 }
 
 #[test]
-fn an_expired_waiver_stops_applying_and_says_so() {
-    let waivers = "  - claim: uncited\n    code: uncited-claim\n    reason: old exception\n    approved_by: K. Sato\n    expires: 2020-01-31\n";
-    let Some(setup) = setup(&with_waivers(waivers)) else {
+fn an_expired_waiver_stops_applying_whatever_time_the_report_is_pinned_to() {
+    let expires = day(-40);
+    let waivers = waiver("uncited", "uncited-claim", &day(-400), &expires);
+    let Some(setup) = setup(&with_waivers(&waivers)) else {
         return;
     };
-    let output = offline_check(&setup)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(
-        report["claims"][3]["findings"][0]["waiver"]["status"],
-        "expired"
-    );
-    assert_eq!(report["waivers"][0]["status"], "expired");
-    assert_eq!(report["summary"]["findings"]["waived"], 0);
+    // A report pinned to 1970, and one pinned to the day before the expiry: the waiver
+    // is judged against today, so neither brings it back.
+    let before_expiry = 86_400 * (dates::days(&expires).unwrap() - 1);
+    for epoch in ["0".to_owned(), before_expiry.to_string()] {
+        let output = offline_check(&setup)
+            .env("SOURCE_DATE_EPOCH", &epoch)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "SOURCE_DATE_EPOCH={epoch}");
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(
+            report["claims"][3]["findings"][0]["waiver"]["status"], "expired",
+            "SOURCE_DATE_EPOCH={epoch}"
+        );
+        assert_eq!(report["waivers"][0]["status"], "expired");
+        assert_eq!(report["summary"]["findings"]["waived"], 0);
+    }
     offline_check(&setup).assert().code(2).stdout(
-        predicate::str::contains("waiver expired 2020-01-31").and(predicate::str::contains(
-            "the waiver of uncited-claim on uncited expired on 2020-01-31",
-        )),
+        predicate::str::contains(format!("waiver expired {expires}")).and(
+            predicate::str::contains(format!(
+                "the waiver of uncited-claim on uncited expired on {expires}"
+            )),
+        ),
     );
 }
 
 #[test]
 fn a_waiver_that_matches_nothing_is_reported() {
-    let waivers = "  - claim: supported-by-rct\n    code: retracted-source\n    reason: in case\n    approved_by: K. Sato\n    expires: 2999-01-01\n  - claim: no-such-claim\n    code: uncited-claim\n    reason: typo\n    approved_by: K. Sato\n    expires: 2999-01-01\n";
-    let Some(setup) = setup(&with_waivers(waivers)) else {
+    let waivers = [
+        waiver("supported-by-rct", "retracted-source", &day(-1), &day(60)),
+        waiver("no-such-claim", "uncited-claim", &day(-1), &day(60)),
+    ]
+    .concat();
+    let Some(setup) = setup(&with_waivers(&waivers)) else {
         return;
     };
     let report: Value = serde_json::from_str(&render(&setup, "json")).unwrap();
@@ -433,12 +503,61 @@ fn a_waiver_that_matches_nothing_is_reported() {
         .collect();
     assert_eq!(statuses, ["unmatched", "unmatched"]);
     assert_eq!(
-        report["waivers"][1]["line"], 33,
+        report["waivers"][1]["line"], 48,
         "the second waiver's `- claim:` line"
     );
     assert!(
         render(&setup, "table")
             .contains("the waiver of uncited-claim on no-such-claim matches no finding")
     );
-    assert!(render(&setup, "markdown").contains("matching nothing"));
+    assert!(render(&setup, "markdown").contains("matches no finding"));
+}
+
+#[test]
+fn a_waiver_approved_in_the_future_is_refused() {
+    let waivers = waiver("uncited", "uncited-claim", &day(5), &day(40));
+    let Some(setup) = setup(&with_waivers(&waivers)) else {
+        return;
+    };
+    let report: Value = serde_json::from_str(&render(&setup, "json")).unwrap();
+    assert_eq!(report["waivers"][0]["status"], "refused");
+    assert!(
+        report["waivers"][0]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("after today"),
+        "{}",
+        report["waivers"][0]
+    );
+    let finding = &report["claims"][3]["findings"][0];
+    assert_eq!(finding["code"], "uncited-claim");
+    assert!(finding["waiver"].is_null(), "a refused waiver waives nothing");
+    assert!(render(&setup, "table").contains("is refused: it was approved on"));
+}
+
+#[test]
+fn a_waiver_without_a_reason_an_approver_or_a_near_expiry_is_a_claims_file_error() {
+    let claims = with_waivers(
+        "  - claim: uncited\n    code: uncited-claim\n    reason: ok\n    approved_by: me\n    approved_on: 2026-01-01\n    expires: 9999-12-31\n",
+    );
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("claims.yaml"), claims).unwrap();
+    let output = common::claimaudit(&work.path().join("cache"))
+        .current_dir(work.path())
+        .args(["check", "--offline", "claims.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    for (line, what) in [
+        (44, "does not say why the finding is accepted"),
+        (45, "does not name who approved the waiver"),
+        (47, "more than a year after its approval"),
+    ] {
+        assert!(
+            stderr.contains(&format!("claims.yaml:{line}:")) && stderr.contains(what),
+            "line {line}: {what}\n{stderr}"
+        );
+    }
+    assert!(output.stdout.is_empty(), "nothing was checked");
 }

@@ -96,10 +96,11 @@ struct Cli {
 enum Command {
     /// Audit a claims file: resolve every citation, judge every claim, report.
     ///
-    /// Verdicts: supported (a resolved source of the evidence the claim kind needs:
-    /// a human clinical study, level 1-3, for efficacy and safety), weak (sources
-    /// resolve but none is strong enough), unresolved (no citation resolves), uncited,
-    /// retracted (outranks supported), not-checked (offline or NCBI unreachable).
+    /// A claim is supported only when a citation names the paper, the paper still stands,
+    /// it is about the advertised product and the claim's topic, and its design (from
+    /// PubMed's publication types and MeSH) is the evidence the claim's kind needs; every
+    /// citation was checked; and no finding on the claim is at deny level. Otherwise the
+    /// verdict names the most serious problem and says what to change.
     #[command(after_help = CHECK_HELP.as_str())]
     Check(check::CheckArgs),
     /// Print cached records with their evidence classification.
@@ -111,13 +112,14 @@ enum Command {
     /// 2021", "Wang, Y., et al., 2023. Stem Cells" or a full reference. Identifiers are
     /// looked up directly; journal + volume + page go to citation matching; anything else
     /// is searched by author, year, journal, title and --keywords, widening step by
-    /// step. The outcome is resolved, ambiguous (candidates ranked), not-found (queries
-    /// listed) or not-checked (offline or NCBI unreachable) — never a silent guess.
+    /// step. The outcome is resolved, probable (a likely paper the reference does not single
+    /// out on its own), ambiguous (candidates ranked), not-found (queries listed) or
+    /// not-checked (offline or NCBI unreachable) — never a silent guess.
     #[command(after_help = "Examples:
   NCBI_EMAIL=you@example.org claimaudit resolve \"An, Y., et al., 2021\" --keywords \"exosome, skin\"
   claimaudit resolve 10.1056/NEJMoa1210384 --offline --format json
 
-Exit codes: 0 resolved, 2 ambiguous or not found, 3 invalid usage, 4 not checked.")]
+Exit codes: 0 resolved, 2 probable, ambiguous or not found, 3 invalid usage, 4 not checked.")]
     Resolve(resolve::ResolveArgs),
     /// Manage the record cache.
     Cache {

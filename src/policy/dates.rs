@@ -63,6 +63,14 @@ pub fn a_year_after(date: &str) -> Option<String> {
     }
 }
 
+/// The date `by` days after `date` (before it when negative); `None` for a date that is
+/// not real or would fall before 1970.
+pub fn shifted(date: &str, by: i64) -> Option<String> {
+    let seconds = u64::try_from((days(date)? + by) * 86_400).ok()?;
+    let time = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(seconds);
+    Some(humantime::format_rfc3339_seconds(time).to_string()[..10].to_owned())
+}
+
 /// Seconds since the epoch of the start of a date (for tests of `today`).
 #[cfg(test)]
 fn start_of(date: &str) -> Option<u64> {
@@ -84,6 +92,9 @@ mod tests {
         }
         assert_eq!(a_year_after("2028-02-29").as_deref(), Some("2029-02-28"));
         assert_eq!(a_year_after("2026-11-26").as_deref(), Some("2027-11-26"));
+        assert_eq!(shifted("2026-12-31", 1).as_deref(), Some("2027-01-01"));
+        assert_eq!(shifted("2024-03-01", -1).as_deref(), Some("2024-02-29"));
+        assert_eq!(shifted("1970-01-01", -1), None);
     }
 
     #[test]

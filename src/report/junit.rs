@@ -35,6 +35,19 @@ impl Formatter for JunitFormatter {
             out,
             "  <testsuite name=\"{file}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">"
         );
+        if !report.overrides.is_empty() {
+            // Whoever reads only the test report learns that the gate was moved.
+            out.push_str("    <properties>\n");
+            for change in &report.overrides {
+                let _ = writeln!(
+                    out,
+                    "      <property name=\"claimaudit.policy.{}\" value=\"{}\"/>",
+                    change.code,
+                    escape_xml(&change.describe())
+                );
+            }
+            out.push_str("    </properties>\n");
+        }
         for claim in &report.claims {
             let _ = writeln!(
                 out,

@@ -1,6 +1,6 @@
 //! Reports: what the audit found, as one value every output format renders.
 //!
-//! [`Report`] (`claimaudit/report/v1`) is the audit's result; each format is one module
+//! [`Report`] (`claimaudit/report/v2`) is the audit's result; each format is one module
 //! implementing [`Formatter`], chosen through [`ReportFormat`]. The outputs of `show`
 //! ([`records`]) and `resolve` ([`resolution`]) live here too, so that every way the
 //! tool writes for people or programs is in one place; [`text_table`] and [`escape`]
@@ -319,7 +319,7 @@ impl ReportFormat {
     pub fn description(self) -> &'static str {
         match self {
             ReportFormat::Table => "aligned columns for a terminal",
-            ReportFormat::Json => "claimaudit/report/v1 JSON",
+            ReportFormat::Json => "claimaudit/report/v2 JSON",
             ReportFormat::Sarif => "SARIF 2.1.0, for code-scanning annotations on the claims file",
             ReportFormat::Junit => "JUnit XML: one test case per claim",
             ReportFormat::Markdown => "Markdown, for a pull-request comment",

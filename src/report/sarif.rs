@@ -1,12 +1,55 @@
 //! SARIF 2.1.0: one rule per finding code, one result per finding, located at the
 //! claim's (or the citation's) line and column in the claims file, so a code host
-//! annotates the exact line. Waived findings carry an accepted suppression.
+//! annotates the exact line. Waived findings carry an accepted suppression; level
+//! changes from the policy are the invocation's rule configuration overrides, and
+//! refused ones its notifications.
 
 use serde_json::{Value, json};
 
 use super::{Formatter, Report};
 use crate::findings::Code;
 use crate::policy::{Level, WaiverStatus};
+
+/// The run itself: the level changes applied (SARIF's `ruleConfigurationOverrides`) and
+/// those refused (a notification each), so a reader of the SARIF file alone learns that
+/// the gate was moved.
+fn invocation(report: &Report) -> Value {
+    let rule = |code: Code| {
+        json!({
+            "id": code.as_str(),
+            "index": Code::ALL.iter().position(|c| *c == code).unwrap_or(0),
+        })
+    };
+    let (applied, refused): (Vec<_>, Vec<_>) =
+        report.overrides.iter().partition(|o| o.applied);
+    let overrides: Vec<Value> = applied
+        .iter()
+        .map(|o| {
+            json!({
+                "descriptor": rule(o.code),
+                "configuration": {
+                    "level": sarif_level(o.level),
+                    "properties": {"claimaudit/change": o.describe()},
+                },
+            })
+        })
+        .collect();
+    let notifications: Vec<Value> = refused
+        .iter()
+        .map(|o| {
+            json!({
+                "level": "warning",
+                "message": {"text": o.describe()},
+                "associatedRule": rule(o.code),
+            })
+        })
+        .collect();
+    json!({
+        "executionSuccessful": true,
+        "ruleConfigurationOverrides": overrides,
+        "toolConfigurationNotifications": notifications,
+    })
+}
 
 pub struct SarifFormatter;
 
@@ -83,6 +126,7 @@ impl Formatter for SarifFormatter {
                 }
             }
         }
+        let invocation = invocation(report);
         let sarif = json!({
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
@@ -94,6 +138,7 @@ impl Formatter for SarifFormatter {
                 }},
                 "artifacts": [{"location": {"uri": uri}}],
                 "columnKind": "unicodeCodePoints",
+                "invocations": [invocation],
                 "results": results,
             }],
         });

@@ -18,7 +18,9 @@ pub(super) const DESIGN_BY_PUBLICATION_TYPE: &[(&str, Design)] = &[
     ("Controlled Clinical Trial", Design::ClinicalTrial),
     ("Adaptive Clinical Trial", Design::ClinicalTrial),
     ("Clinical Trial", Design::ClinicalTrial),
-    ("Clinical Study", Design::ClinicalTrial),
+    // NLM's umbrella for trials and observational studies alike: without a trial type
+    // beside it, it says no more than "observational" (MeSH may refine it to a cohort).
+    ("Clinical Study", Design::Observational),
     // Phase I studies find a safe dose in a few people: not evidence that anything works.
     ("Clinical Trial, Phase I", Design::EarlyPhaseTrial),
     ("Observational Study", Design::Observational),
