@@ -148,7 +148,11 @@ mod tests {
         // The text "PMID: 1" and the typed {pmid: 1} are the same citation only once
         // read, so they stay apart here; the keywords of claim c make a third.
         assert_eq!(index.distinct().len(), 3);
-        let mut record = test_record("1", &["Randomized Controlled Trial"], &["Humans", "Skin Aging"]);
+        let mut record = test_record(
+            "1",
+            &["Randomized Controlled Trial"],
+            &["Humans", "Skin Aging"],
+        );
         record.substances.push("Aspirin".into());
         let source = MemorySource::new([record]);
         let options = AuditOptions {

@@ -44,8 +44,9 @@ macro_rules! codes {
             }
 
             /// Whether the audited claims file may not lower this finding's level: the
-            /// integrity findings (a retracted source, a nonexistent or contradicted
-            /// reference, no human evidence, an uncited claim) can only be lowered from the
+            /// integrity floor (every finding that denies by default: a retracted source,
+            /// a reference that is missing, unidentified or contradicted, a source off
+            /// the claim's topic, evidence too weak) can only be lowered from the
             /// reviewer's side (the command line or a `--policy` file).
             pub fn is_guarded(self) -> bool {
                 match self { $(Code::$variant => $guarded,)* }
@@ -71,10 +72,10 @@ codes! {
     CitationNotFound = "citation-not-found", Deny, Unresolved, true,
         summary: "no PubMed record matches the citation",
         help: "Check the citation against PubMed; cite it by PMID or DOI.";
-    CitationAmbiguous = "citation-ambiguous", Deny, Unresolved, false,
+    CitationAmbiguous = "citation-ambiguous", Deny, Unresolved, true,
         summary: "several PubMed records match the citation and none clearly best",
         help: "Several papers match: cite the intended one by PMID or DOI.";
-    CitationIncomplete = "citation-incomplete", Deny, Unresolved, false,
+    CitationIncomplete = "citation-incomplete", Deny, Unresolved, true,
         summary: "the reference does not identify one paper on its own (only a journal and year, or an author and year)",
         help: "Give a complete reference: the PMID or DOI, or the title, journal, volume and pages.";
     CitationMismatch = "citation-mismatch", Deny, Unresolved, true,
@@ -89,7 +90,7 @@ codes! {
     RetractedSource = "retracted-source", Deny, Retracted, true,
         summary: "a cited source is retracted, partially retracted or withdrawn",
         help: "A retracted or withdrawn paper supports nothing: remove it and any wording that rests on it.";
-    ExpressionOfConcern = "expression-of-concern", Deny, Retracted, false,
+    ExpressionOfConcern = "expression-of-concern", Deny, Retracted, true,
         summary: "the journal has published an expression of concern about the source",
         help: "The journal doubts this paper: find other support, or have a person review it and record a waiver.";
     Erratum = "erratum", Allow, Retracted, false,
@@ -113,16 +114,16 @@ codes! {
     PopulationNotStudied = "population-not-studied", Warn, OffTopic, false,
         summary: "the claim speaks about a group of people (children, pregnant women, older people) the source did not study",
         help: "Cite a study of that group, or take the group out of the claim.";
-    NoRelevantSource = "no-relevant-source", Deny, OffTopic, false,
+    NoRelevantSource = "no-relevant-source", Deny, OffTopic, true,
         summary: "no cited source is about both the advertised product and the claim's topic",
         help: "Cite a study of this product for this effect, or reword the claim to what the sources show.";
-    RelevanceUnknown = "relevance-unknown", Deny, OffTopic, false,
+    RelevanceUnknown = "relevance-unknown", Deny, OffTopic, true,
         summary: "whether the sources are about the claim cannot be established: product.terms or the claim's keywords are missing",
         help: "Add the product's terms (what it is made of) to `product.terms` and the claim's topic words to its `keywords`.";
     NoHumanEvidence = "no-human-evidence", Deny, Weak, true,
         summary: "an efficacy or safety claim with no clinical study in people among its relevant sources",
         help: "Efficacy and safety claims need a clinical study in people (a trial, a prospective cohort, or a systematic review of them). Cite one, or reword the claim so it does not promise an effect in people.";
-    InsufficientEvidence = "insufficient-evidence", Deny, Weak, false,
+    InsufficientEvidence = "insufficient-evidence", Deny, Weak, true,
         summary: "a mechanism, statistic or background claim whose relevant sources are not the kind it needs",
         help: "Mechanisms and figures need original research or a systematic review; background needs scholarly literature. Cite one.";
     KindUpgraded = "kind-upgraded", Warn, Wording, false,
@@ -174,5 +175,11 @@ mod tests {
             );
         }
         assert_eq!(Code::UncitedClaim.default_level(), Level::Deny);
+        for code in Code::ALL {
+            assert!(
+                code.default_level() != Level::Deny || code.is_guarded(),
+                "{code} denies by default, so the audited file must not lower it"
+            );
+        }
     }
 }

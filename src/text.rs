@@ -138,9 +138,7 @@ fn stems(word: &str) -> Vec<String> {
 fn is_acronym(word: &str) -> bool {
     word.chars().count() >= 2
         && word.chars().any(char::is_alphabetic)
-        && word
-            .chars()
-            .all(|c| !c.is_alphabetic() || c.is_uppercase())
+        && word.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
 }
 
 /// Whether a word of the text stands for a word of a term.
@@ -283,7 +281,13 @@ mod tests {
         ] {
             assert!(text.mentions(term), "{term}");
         }
-        for term in ["wrinkler", "therapist", "regeneration", "stopper", "tissue repair"] {
+        for term in [
+            "wrinkler",
+            "therapist",
+            "regeneration",
+            "stopper",
+            "tissue repair",
+        ] {
             assert!(!text.mentions(term), "{term}");
         }
     }
@@ -291,7 +295,10 @@ mod tests {
     #[test]
     fn acronyms_are_matched_as_written() {
         let shedding = SearchableText::new(["Cells shed exosomes; viral shedding was low"]);
-        assert!(!shedding.mentions("SHED"), "the verb is not the cell source");
+        assert!(
+            !shedding.mentions("SHED"),
+            "the verb is not the cell source"
+        );
         assert!(shedding.mentions("shed"));
         let source = SearchableText::new(["Stem cells from exfoliated deciduous teeth (SHED)"]);
         assert!(source.mentions("SHED"));

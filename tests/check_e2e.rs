@@ -122,7 +122,10 @@ fn every_verdict_with_its_findings() {
         "an off-topic record is never shown as the claim's evidence"
     );
     assert_eq!(off_topic["citations"][0]["supports"], false);
-    assert_eq!(claim(&report, "supported-by-rct")["citations"][0]["supports"], true);
+    assert_eq!(
+        claim(&report, "supported-by-rct")["citations"][0]["supports"],
+        true
+    );
 
     assert_eq!(
         claim(&report, "mechanism-from-mouse")["verdict"],
@@ -394,8 +397,17 @@ fn policy_from_the_file_the_reviewer_and_the_command_line() {
         0,
     );
     assert_eq!(claim(&report, "bare")["findings"][0]["level"], "warn");
-    assert_eq!(claim(&report, "bare")["verdict"], "uncited", "still not supported");
-    let last = report["overrides"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        claim(&report, "bare")["verdict"],
+        "uncited",
+        "still not supported"
+    );
+    let last = report["overrides"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(
         (last["source"].as_str(), last["applied"].as_bool()),
         (Some("the command line"), Some(true))
@@ -403,7 +415,10 @@ fn policy_from_the_file_the_reviewer_and_the_command_line() {
     let reviewer = work.path().join("review-policy.yaml");
     std::fs::write(&reviewer, "policy:\n  uncited-claim: allow\n").unwrap();
     let report = json_report(
-        check(&cache, &server).arg(&file).arg("--policy").arg(&reviewer),
+        check(&cache, &server)
+            .arg(&file)
+            .arg("--policy")
+            .arg(&reviewer),
         0,
     );
     assert_eq!(claim(&report, "bare")["findings"][0]["level"], "allow");
@@ -419,7 +434,9 @@ fn policy_from_the_file_the_reviewer_and_the_command_line() {
         .arg(&reviewer)
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("review-policy.yaml:2:3: unknown finding code `uncited-claims`"));
+        .stderr(predicate::str::contains(
+            "review-policy.yaml:2:3: unknown finding code `uncited-claims`",
+        ));
     check(&cache, &server)
         .arg(&file)
         .args(["--deny", "uncited-claims"])

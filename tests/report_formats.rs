@@ -197,7 +197,10 @@ fn sarif_follows_the_official_schema_and_points_at_claim_lines() {
         .iter()
         .find(|r| r["ruleId"] == "retracted-source")
         .unwrap();
-    assert_eq!(retracted["level"], "error", "the refused lowering left it at deny");
+    assert_eq!(
+        retracted["level"], "error",
+        "the refused lowering left it at deny"
+    );
     // A broken document fails the schema: the test can fail.
     let mut broken = sarif.clone();
     broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
@@ -221,7 +224,11 @@ fn junit_is_read_back_by_a_junit_parser() {
         .filter(|c| matches!(c.status, quick_junit::TestCaseStatus::NonSuccess { .. }))
         .map(|c| c.name.as_str())
         .collect();
-    assert_eq!(failed, claims[1..], "every claim but the supported one fails");
+    assert_eq!(
+        failed,
+        claims[1..],
+        "every claim but the supported one fails"
+    );
     assert_eq!(report.failures, 6);
     let policy: Vec<(&str, &str)> = suite
         .properties
@@ -229,9 +236,12 @@ fn junit_is_read_back_by_a_junit_parser() {
         .map(|p| (p.name.as_str(), p.value.as_str()))
         .collect();
     assert_eq!(policy.len(), 2, "{policy:?}");
-    assert!(policy.iter().any(|(name, value)| *name
-        == "claimaudit.policy.kind-upgraded"
-        && value.contains("raised from warn to deny by the claims file (line 39)")));
+    assert!(
+        policy
+            .iter()
+            .any(|(name, value)| *name == "claimaudit.policy.kind-upgraded"
+                && value.contains("raised from warn to deny by the claims file (line 39)"))
+    );
 }
 
 #[test]
@@ -531,7 +541,10 @@ fn a_waiver_approved_in_the_future_is_refused() {
     );
     let finding = &report["claims"][3]["findings"][0];
     assert_eq!(finding["code"], "uncited-claim");
-    assert!(finding["waiver"].is_null(), "a refused waiver waives nothing");
+    assert!(
+        finding["waiver"].is_null(),
+        "a refused waiver waives nothing"
+    );
     assert!(render(&setup, "table").contains("is refused: it was approved on"));
 }
 

@@ -32,6 +32,8 @@ const NOBODYSON: &str = "Nobodyson, Q., et al., 2019. Imaginary Journal of Exoso
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Want {
     Resolved(u32),
+    /// A likely record the reference does not single out on its own.
+    Probable(u32),
     Ambiguous,
     NotFound,
     NotChecked,
@@ -57,6 +59,10 @@ enum Fact {
     Candidates(usize, Option<u16>),
     /// The best candidate is this PMID, scoring below the given value.
     BestBelow(u32, f64),
+    /// A `Note::Incomplete`, with this count of matching records when known.
+    Incomplete(Option<u64>),
+    /// A `Note::FoundByTopic`.
+    FoundByTopic,
 }
 
 struct Case {
@@ -164,6 +170,8 @@ fn holds(fact: &Fact, r: &Resolution) -> bool {
             .candidates
             .first()
             .is_some_and(|c| c.pmid.get() == *pmid && c.score < *below),
+        Incomplete(count) => r.notes.contains(&Note::Incomplete { matching: *count }),
+        Fact::FoundByTopic => r.notes.contains(&Note::FoundByTopic),
     }
 }
 
@@ -172,6 +180,7 @@ fn problems(case: &Case, r: &Resolution, asked: &[Lookup]) -> Vec<String> {
     let mut wrong = Vec::new();
     let (status, pmid) = match case.want {
         Resolved(pmid) => (ResolutionStatus::Resolved, Some(pmid)),
+        Probable(pmid) => (ResolutionStatus::Probable, Some(pmid)),
         Ambiguous => (ResolutionStatus::Ambiguous, None),
         NotFound => (ResolutionStatus::NotFound, None),
         NotChecked => (ResolutionStatus::NotChecked, None),
@@ -362,6 +371,30 @@ async fn free_text_references() {
     run(common::efetch_records(&fixtures), cases).await;
 }
 
+/// References that name only what many papers share, or a record that stands out only
+/// by the claim's topic words: the likely record is shown, but only as probable.
+#[tokio::test]
+async fn references_that_do_not_single_a_paper_out() {
+    let fixtures = require_fixtures!();
+    #[rustfmt::skip]
+    let cases = vec![
+        row("Brighton, T.A., et al., 2012", Probable(ASPIRIN_RCT)).facts(&[Incomplete(Some(1)), Disagree(&[])]),
+        // An author and year one off still widen to the year either side, keywords or not.
+        row("Brighton, T.A., et al., 2013", Probable(ASPIRIN_RCT)).facts(&[Incomplete(Some(1)), Disagree(&[Year])]),
+        row("Brighton, T.A., et al., 2013", Probable(ASPIRIN_RCT)).keywords(&["aspirin"]).facts(&[Disagree(&[Year])]),
+        row("N Engl J Med. 2012", Probable(ASPIRIN_RCT)).facts(&[Incomplete(Some(1))]),
+        row("N Engl J Med. 2012", Probable(ASPIRIN_RCT)).keywords(&["thromboembolism"]),
+        // Two papers share first author, journal and year (a study and the author's
+        // reply to a letter about it): a keyword found in one alone does not decide.
+        row("Coelho, R.P., et al., 2015. J Cataract Refract Surg", Ambiguous).facts(&[Candidates(2, Some(2015))]),
+        row("Coelho, R.P., et al., 2015. J Cataract Refract Surg", Ambiguous)
+            .keywords(&["phacoemulsification"]).facts(&[Asked(&["search", "fetch"]), Candidates(2, Some(2015))]),
+        // The control: with its title, the reference is complete.
+        row("Coelho, R.P., et al., 2015. Clinical study of pain sensation during phacoemulsification with and without cryoanalgesia. J Cataract Refract Surg", Resolved(25_840_296)),
+    ];
+    run(common::efetch_records(&fixtures), cases).await;
+}
+
 /// The name with its diacritics taken off by hand, as copy typed on an ASCII keyboard
 /// gives it (independently of the crate's own folding).
 fn without_diacritics(name: &str) -> String {
@@ -503,4 +536,57 @@ async fn below_the_resolved_score_nothing_is_resolved() {
         row("Zhu, N., et al., 2017. N Engl J Med", NotFound).facts(&[AtLeastLookups(3), Candidates(0, None)]),
     ];
     run(common::efetch_records(&fixtures), cases).await;
+}
+
+/// Hand-made records: `count` papers by Li Y in Stem Cells, 2022 (more than one search
+/// lists), the one at `exosome_at` about exosomes.
+fn prolific_author(count: u32, exosome_at: u32) -> Vec<Record> {
+    (0..count)
+        .map(|i| {
+            let mut record = Record::new(Pmid::new(90_000_000 + i).unwrap());
+            record.title = if i == exosome_at {
+                "Exosome therapy from dental pulp stem cells in wound healing.".into()
+            } else {
+                format!("Stem cell study number {i}.")
+            };
+            record.authors = vec![claimaudit::pubmed::record::Author {
+                last_name: Some("Li".into()),
+                initials: Some("Y".into()),
+                ..Default::default()
+            }];
+            record.journal = Some("Stem Cells".into());
+            record.iso_abbrev = Some("Stem Cells".into());
+            record.year = Some(2022);
+            record
+        })
+        .collect()
+}
+
+/// A reference whose own fields match more records than one search lists: the topic
+/// words narrow the search, and a record found that way is only probable.
+#[tokio::test]
+async fn a_record_told_apart_only_by_the_topic_is_probable() {
+    let records = prolific_author(25, 17);
+    let cited = "Li, Y., et al., 2022. Stem Cells";
+    let exosome = 90_000_017;
+    #[rustfmt::skip]
+    let too_many = vec![
+        row(cited, Probable(exosome)).keywords(&["exosome"])
+            .facts(&[Asked(&["search", "search", "fetch"]), Fact::FoundByTopic]),
+        // Without keywords the reference matches 25 papers alike.
+        row(cited, Ambiguous).facts(&[Asked(&["search", "fetch"]), Candidates(5, Some(2022))]),
+        // Keywords no paper mentions: every step is tried, then the first records the
+        // reference's own fields listed are judged after all.
+        row(cited, Ambiguous).keywords(&["collagen", "wrinkle"])
+            .facts(&[AtLeastLookups(4), Candidates(5, Some(2022))]),
+    ];
+    run(&records, too_many).await;
+    // Twelve papers, all listed by one search: the keyword found in one of them is not
+    // enough to tell it apart from eleven references that fit as well.
+    #[rustfmt::skip]
+    let listed = vec![
+        row(cited, Ambiguous).keywords(&["exosome"])
+            .facts(&[Asked(&["search", "fetch"]), BestBelow(90_000_003, 1.01), Candidates(5, Some(2022))]),
+    ];
+    run(&prolific_author(12, 3), listed).await;
 }

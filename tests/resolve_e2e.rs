@@ -336,29 +336,30 @@ fn refresh_and_max_age_ask_again() {
 fn a_keyword_cannot_change_the_search_it_narrows() {
     let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
-    // Unquoted, this keyword would turn the search into "... OR cancer" and match
-    // records that have nothing to do with the citation.
+    // The journal and year match 53 records, more than one search lists, so the
+    // keywords narrow the search next. Unquoted, this keyword would turn that search into
+    // "... OR cancer" and match records that have nothing to do with the citation.
     let out = resolve_json(
         cache.path(),
         &server,
         &[
-            "Brighton, T.A., et al., 2012. N Engl J Med",
+            "J Cataract Refract Surg. 2015",
             "--keywords",
-            "aspirin)OR(cancer",
+            "cryoanalgesia)OR(cancer",
         ],
-        0,
+        2,
     );
-    assert_eq!(out["pmid"], "23121403", "{out:#}");
     let terms: Vec<String> = server
         .requests_to("esearch")
         .iter()
         .map(|r| r.param("term").unwrap().to_owned())
         .collect();
     assert!(
-        terms[0].ends_with("(\"aspirin)OR(cancer\"[tiab])"),
+        terms.len() >= 2 && terms[1].ends_with("(\"cryoanalgesia)OR(cancer\"[tiab])"),
         "the keyword is one quoted phrase: {terms:?}"
     );
     // The stand-in parses the term as PubMed does: an unbalanced or injected
-    // structure would be an "Invalid query" error, retried, and then not checked.
-    assert_eq!(out["status"], "resolved");
+    // structure would be an "Invalid query" error, retried, and then not checked. The
+    // phrase is in no record, so the 53 papers of that issue year stay unidentified.
+    assert_eq!(out["status"], "ambiguous", "{out:#}");
 }

@@ -288,9 +288,20 @@ mod tests {
             has("this waiver lacks code, reason, approved_by, approved_on, expires"),
             "{found:#?}"
         );
-        assert!(has("c.yaml:5:45: the waiver's reason `ok` does not say why"), "{found:#?}");
-        assert!(has("`me` does not name who approved the waiver"), "{found:#?}");
-        assert!(has("more than a year after its approval (2026-11-01); set it to 2027-11-01 at the latest"), "{found:#?}");
+        assert!(
+            has("c.yaml:5:45: the waiver's reason `ok` does not say why"),
+            "{found:#?}"
+        );
+        assert!(
+            has("`me` does not name who approved the waiver"),
+            "{found:#?}"
+        );
+        assert!(
+            has(
+                "more than a year after its approval (2026-11-01); set it to 2027-11-01 at the latest"
+            ),
+            "{found:#?}"
+        );
         assert_eq!(found.len(), 6, "{found:#?}");
     }
 

@@ -219,7 +219,8 @@ impl Checker {
         if root.is_null() {
             self.problem(
                 root.at,
-                "the policy file is empty; it needs a `policy:` mapping of finding codes to levels".into(),
+                "the policy file is empty; it needs a `policy:` mapping of finding codes to levels"
+                    .into(),
             );
             return Vec::new();
         }
@@ -504,4 +505,3 @@ impl Checker {
         }
     }
 }
-

@@ -87,11 +87,7 @@ pub(super) fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
     let policy = policy(&file.policy, args)?;
     if !args.quiet {
         for refused in policy.refused() {
-            eprintln!(
-                "warning: {}: {}",
-                args.file.display(),
-                refused.describe()
-            );
+            eprintln!("warning: {}: {}", args.file.display(), refused.describe());
         }
     }
     let outputs = outputs(&args.outputs)?;

@@ -64,11 +64,16 @@ static CHECK_HELP: LazyLock<String> = LazyLock::new(|| {
     help.push_str(
         "Levels can be changed in the claims file (`policy: {code: level}`), in a reviewer's\n\
          --policy FILE, and with --deny/--warn/--allow CODE (the command line wins). The claims\n\
-         file may not lower the integrity findings (marked *); the report lists every change.\n\n\
+         file may not lower the integrity floor (marked *: every code that denies by default);\n\
+         the report lists every change, applied or refused.\n\n\
          Verdicts (a claim is reported under its most serious problem):\n",
     );
     for verdict in Verdict::ALL {
-        help.push_str(&format!("  {:<11}  {}\n", verdict.as_str(), verdict.meaning()));
+        help.push_str(&format!(
+            "  {:<11}  {}\n",
+            verdict.as_str(),
+            verdict.meaning()
+        ));
     }
     help.push('\n');
     help.push_str(&Exit::help());

@@ -79,10 +79,7 @@ impl<'a> Assessment<'a> {
         keywords: &[String],
         groups: &[Group],
     ) -> Self {
-        let record = resolution
-            .found()
-            .then(|| resolution.record.as_deref())
-            .flatten();
+        let record = resolution.record.as_deref().filter(|_| resolution.found());
         let evidence = record.map(evidence::classify);
         let flags = record.map(evidence::flags).unwrap_or_default();
         let text = record.map(|r| r.searchable_text(TextParts::WrittenAndIndexed));
@@ -116,7 +113,10 @@ impl<'a> Assessment<'a> {
     pub fn supports(&self) -> bool {
         self.identity == Identity::Identified
             && self.stands()
-            && self.relevance.as_ref().is_some_and(Relevance::is_established)
+            && self
+                .relevance
+                .as_ref()
+                .is_some_and(Relevance::is_established)
             && self.strength == Some(Ok(()))
     }
 
@@ -124,7 +124,10 @@ impl<'a> Assessment<'a> {
     pub fn relevant(&self) -> bool {
         self.identity == Identity::Identified
             && self.stands()
-            && self.relevance.as_ref().is_some_and(Relevance::is_established)
+            && self
+                .relevance
+                .as_ref()
+                .is_some_and(Relevance::is_established)
     }
 }
 
@@ -137,9 +140,7 @@ fn identity(resolution: &Resolution) -> Identity {
         ResolutionStatus::Resolved if resolution.disagreements().any(|d| d.is_contradiction()) => {
             Identity::Contradicted
         }
-        ResolutionStatus::Resolved
-            if resolution.completeness == Completeness::Incomplete =>
-        {
+        ResolutionStatus::Resolved if resolution.completeness == Completeness::Incomplete => {
             Identity::Probable
         }
         ResolutionStatus::Resolved => Identity::Identified,
@@ -172,7 +173,10 @@ pub(super) fn meets_bar(kind: ClaimKind, evidence: &Evidence) -> Result<(), Shor
             }
         }
         ClaimKind::Mechanism | ClaimKind::Statistic => {
-            match (evidence.design.is_primary_or_systematic() && evidence.level.is_some(), trustworthy) {
+            match (
+                evidence.design.is_primary_or_systematic() && evidence.level.is_some(),
+                trustworthy,
+            ) {
                 (false, _) => Err(Shortfall::NotPrimary),
                 (true, false) => Err(Shortfall::GuessedFromWords),
                 (true, true) => Ok(()),
@@ -180,7 +184,10 @@ pub(super) fn meets_bar(kind: ClaimKind, evidence: &Evidence) -> Result<(), Shor
         }
         ClaimKind::Background => {
             let scholarly = evidence.level.is_some()
-                && !matches!(evidence.design, Design::Erratum | Design::Notice | Design::Protocol);
+                && !matches!(
+                    evidence.design,
+                    Design::Erratum | Design::Notice | Design::Protocol
+                );
             if scholarly {
                 Ok(())
             } else {
@@ -221,15 +228,30 @@ mod tests {
             Err(Shortfall::NotHumanClinical),
             "a veterinary trial"
         );
-        for weak in [CrossSectional, EarlyPhaseTrial, Observational, NarrativeReview, Guideline] {
+        for weak in [
+            CrossSectional,
+            EarlyPhaseTrial,
+            Observational,
+            NarrativeReview,
+            Guideline,
+        ] {
             assert_eq!(
                 meets_bar(ClaimKind::Efficacy, &evidence(weak, Human, High)),
                 Err(Shortfall::NotHumanClinical),
                 "{weak:?}"
             );
         }
-        assert_eq!(meets_bar(ClaimKind::Efficacy, &evidence(Cohort, Human, Medium)), Ok(()));
-        assert_eq!(meets_bar(ClaimKind::Mechanism, &evidence(InVitro, Population::InVitro, High)), Ok(()));
+        assert_eq!(
+            meets_bar(ClaimKind::Efficacy, &evidence(Cohort, Human, Medium)),
+            Ok(())
+        );
+        assert_eq!(
+            meets_bar(
+                ClaimKind::Mechanism,
+                &evidence(InVitro, Population::InVitro, High)
+            ),
+            Ok(())
+        );
         for opinion in [EditorialOrComment, Historical, NarrativeReview] {
             assert_eq!(
                 meets_bar(ClaimKind::Statistic, &evidence(opinion, Human, High)),
@@ -238,7 +260,10 @@ mod tests {
             );
         }
         assert_eq!(
-            meets_bar(ClaimKind::Background, &evidence(NarrativeReview, Human, Low)),
+            meets_bar(
+                ClaimKind::Background,
+                &evidence(NarrativeReview, Human, Low)
+            ),
             Ok(())
         );
         let mut erratum = evidence(Erratum, Unknown, High);

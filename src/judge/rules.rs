@@ -103,7 +103,8 @@ fn ambiguous(c: &CitationContext<'_>, raised: &mut Raised) {
 /// the claim's own topic words: the reader of the ad could not find the paper either.
 fn incomplete(c: &CitationContext<'_>, raised: &mut Raised) {
     let probable = c.assessment.identity == Identity::Probable;
-    if !probable && !(c.assessment.identity == Identity::Ambiguous && is_incomplete(c)) {
+    let ambiguous_and_incomplete = c.assessment.identity == Identity::Ambiguous && is_incomplete(c);
+    if !(probable || ambiguous_and_incomplete) {
         return;
     }
     let mut notes: Vec<String> = c
@@ -245,6 +246,8 @@ fn design_from_words(c: &CitationContext<'_>, raised: &mut Raised) {
     if let (Some(pmid), Some(evidence)) = (c.pmid(), &c.assessment.evidence)
         && evidence.confidence == Confidence::Low
         && evidence.level.is_some()
+        // Words that named no design at all guessed nothing.
+        && evidence.design != Design::Other
     {
         raised.push((
             Code::DesignFromWords,

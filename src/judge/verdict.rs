@@ -126,7 +126,8 @@ pub(super) fn decide(facts: &ClaimFacts<'_>) -> Decision {
 
 /// The final verdict once findings have their levels: a claim with a deny-level finding
 /// (wording included) is never supported; it is reported under the most serious
-/// problem among its verdict and its deny findings.
+/// problem among its verdict and its deny findings. A waiver lets a finding pass the
+/// gate, but does not change what the claim is: a waived deny finding still counts here.
 pub fn settle(
     verdict: Verdict,
     explanation: String,
@@ -134,7 +135,7 @@ pub fn settle(
 ) -> (Verdict, String) {
     let denied = findings
         .iter()
-        .filter(|f| f.effective_level() == Level::Deny)
+        .filter(|f| f.level == Level::Deny)
         .max_by_key(|f| f.code.fails_as().severity());
     match denied {
         Some(finding) if finding.code.fails_as().severity() > verdict.severity() => (
@@ -167,9 +168,7 @@ fn retracted(facts: &ClaimFacts<'_>) -> Option<Decision> {
     let state = match gone.flags.iter().find(|f| f.is_disqualifying()) {
         Some(super::evidence::Flag::PartiallyRetracted) => "has been partially retracted",
         Some(super::evidence::Flag::Withdrawn) => "has been withdrawn",
-        Some(super::evidence::Flag::ExpressionOfConcern) => {
-            "is under an expression of concern"
-        }
+        Some(super::evidence::Flag::ExpressionOfConcern) => "is under an expression of concern",
         _ => "has been retracted",
     };
     Some(Decision::new(
@@ -266,7 +265,9 @@ fn off_topic(facts: &ClaimFacts<'_>) -> Option<Decision> {
         return Some(
             Decision::new(
                 Verdict::OffTopic,
-                format!("Whether the sources are about this claim cannot be established: add {what}."),
+                format!(
+                    "Whether the sources are about this claim cannot be established: add {what}."
+                ),
             )
             .with(
                 Code::RelevanceUnknown,
@@ -323,11 +324,8 @@ fn described(assessments: &[&Assessment<'_>]) -> String {
 }
 
 fn weak(facts: &ClaimFacts<'_>) -> Option<Decision> {
-    let relevant: Vec<&Assessment<'_>> = facts
-        .assessments
-        .iter()
-        .filter(|a| a.relevant())
-        .collect();
+    let relevant: Vec<&Assessment<'_>> =
+        facts.assessments.iter().filter(|a| a.relevant()).collect();
     if relevant.iter().any(|a| a.supports()) {
         return None;
     }

@@ -86,11 +86,28 @@ const GROUPS: &[Group] = &[
     Group {
         name: "children",
         english: &[
-            "child", "children", "kids", "infant", "infants", "baby", "babies", "toddlers",
-            "newborns", "pediatric", "paediatric",
+            "child",
+            "children",
+            "kids",
+            "infant",
+            "infants",
+            "baby",
+            "babies",
+            "toddlers",
+            "newborns",
+            "pediatric",
+            "paediatric",
         ],
         japanese: &[
-            "子ども", "子供", "こども", "小児", "乳幼児", "乳児", "幼児", "新生児", "赤ちゃん",
+            "子ども",
+            "子供",
+            "こども",
+            "小児",
+            "乳幼児",
+            "乳児",
+            "幼児",
+            "新生児",
+            "赤ちゃん",
         ],
         mesh: &[
             "Child",
@@ -108,13 +125,24 @@ const GROUPS: &[Group] = &[
     },
     Group {
         name: "breastfeeding mothers",
-        english: &["breastfeeding", "breast-feeding", "nursing mothers", "lactating"],
+        english: &[
+            "breastfeeding",
+            "breast-feeding",
+            "nursing mothers",
+            "lactating",
+        ],
         japanese: &["授乳"],
         mesh: &["Breast Feeding", "Lactation"],
     },
     Group {
         name: "older people",
-        english: &["elderly", "older adults", "older people", "seniors", "aged over"],
+        english: &[
+            "elderly",
+            "older adults",
+            "older people",
+            "seniors",
+            "aged over",
+        ],
         japanese: &["高齢者", "お年寄り", "シニア"],
         mesh: &["Aged", "Aged, 80 and over", "Frail Elderly"],
     },
@@ -167,12 +195,16 @@ mod tests {
 
     #[test]
     fn groups_are_read_in_both_languages() {
-        let names = |text: &str| -> Vec<&str> { groups_named(text).iter().map(|g| g.name).collect() };
+        let names =
+            |text: &str| -> Vec<&str> { groups_named(text).iter().map(|g| g.name).collect() };
         assert_eq!(
             names("妊婦や子どもにも安全です"),
             ["children", "pregnant women"]
         );
-        assert_eq!(names("Safe for children and the elderly"), ["children", "older people"]);
+        assert_eq!(
+            names("Safe for children and the elderly"),
+            ["children", "older people"]
+        );
         assert!(names("肌のハリ").is_empty());
     }
 }

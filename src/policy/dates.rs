@@ -86,8 +86,18 @@ mod tests {
         assert_eq!(days("1970-01-01"), Some(0));
         assert_eq!(days("2000-03-01").unwrap() - days("2000-02-28").unwrap(), 2);
         assert_eq!(days("2100-03-01").unwrap() - days("2100-02-28").unwrap(), 1);
-        assert_eq!(days("2027-01-01").unwrap() - days("2026-01-01").unwrap(), 365);
-        for bad in ["2027-02-29", "2026-13-01", "2026-00-10", "26-01-01", "2026-1-01", ""] {
+        assert_eq!(
+            days("2027-01-01").unwrap() - days("2026-01-01").unwrap(),
+            365
+        );
+        for bad in [
+            "2027-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "26-01-01",
+            "2026-1-01",
+            "",
+        ] {
             assert_eq!(days(bad), None, "{bad}");
         }
         assert_eq!(a_year_after("2028-02-29").as_deref(), Some("2029-02-28"));
@@ -101,7 +111,10 @@ mod tests {
     fn today_is_the_real_date() {
         use std::time::UNIX_EPOCH;
         let today = today();
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
         let start = start_of(&today).unwrap();
         assert!(start <= now && now < start + 86_400, "{today}");
     }

@@ -97,7 +97,10 @@ impl Override {
     /// The change in a sentence: "retracted-source lowered from deny to warn by the
     /// command line", or why it was refused.
     pub fn describe(&self) -> String {
-        let line = self.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+        let line = self
+            .line
+            .map(|l| format!(" (line {l})"))
+            .unwrap_or_default();
         if self.applied {
             let how = match self.level.cmp(&self.from) {
                 std::cmp::Ordering::Less => "lowered",
@@ -302,7 +305,10 @@ mod tests {
             .override_by_name([("uncited-claims", Level::Warn), ("erratum", Level::Deny)])
             .unwrap_err();
         assert_eq!(unknown.len(), 1);
-        assert!(unknown[0].contains("did you mean `uncited-claim`?"), "{unknown:?}");
+        assert!(
+            unknown[0].contains("did you mean `uncited-claim`?"),
+            "{unknown:?}"
+        );
         assert_eq!(policy.level(Code::Erratum), Level::Deny);
         assert_eq!(policy.overrides().len(), 5);
     }

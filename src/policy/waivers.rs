@@ -71,7 +71,9 @@ impl WaiverReport {
             WaiverOutcome::Unmatched => Some("matches no finding".into()),
             WaiverOutcome::Refused => Some(format!(
                 "is refused: {}",
-                self.problem.as_deref().unwrap_or("its dates are not acceptable")
+                self.problem
+                    .as_deref()
+                    .unwrap_or("its dates are not acceptable")
             )),
         }
     }
@@ -148,13 +150,50 @@ pub(super) fn apply_waiver(
 }
 
 /// Placeholders that are not a reason.
-const NOT_REASONS: &[&str] = &["ok", "okay", "fine", "n/a", "na", "none", "tbd", "todo", "test", "approved", "waived", "temp", "temporary", "-", "x"];
+const NOT_REASONS: &[&str] = &[
+    "ok",
+    "okay",
+    "fine",
+    "n/a",
+    "na",
+    "none",
+    "tbd",
+    "todo",
+    "test",
+    "approved",
+    "waived",
+    "temp",
+    "temporary",
+    "-",
+    "x",
+];
 
 /// Placeholders that are not an approver.
 const NOT_APPROVERS: &[&str] = &[
-    "me", "myself", "i", "admin", "administrator", "test", "tester", "user", "n/a", "na",
-    "none", "tbd", "todo", "someone", "anyone", "nobody", "x", "xx", "xxx", "approver",
-    "manager", "boss", "team", "compliance",
+    "me",
+    "myself",
+    "i",
+    "admin",
+    "administrator",
+    "test",
+    "tester",
+    "user",
+    "n/a",
+    "na",
+    "none",
+    "tbd",
+    "todo",
+    "someone",
+    "anyone",
+    "nobody",
+    "x",
+    "xx",
+    "xxx",
+    "approver",
+    "manager",
+    "boss",
+    "team",
+    "compliance",
 ];
 
 /// Fewest words of a waiver's reason: enough to say why the finding is accepted.
@@ -173,7 +212,9 @@ pub fn waiver_problems(
 ) -> Vec<(&'static str, String)> {
     let mut problems = Vec::new();
     let reason_words = reason.split_whitespace().count();
-    if reason_words < MIN_REASON_WORDS || NOT_REASONS.contains(&reason.trim().to_lowercase().as_str()) {
+    if reason_words < MIN_REASON_WORDS
+        || NOT_REASONS.contains(&reason.trim().to_lowercase().as_str())
+    {
         problems.push((
             "reason",
             format!("the waiver's reason `{reason}` does not say why the finding is accepted; write it in a sentence (at least {MIN_REASON_WORDS} words)"),
@@ -222,11 +263,48 @@ mod tests {
 
     #[test]
     fn a_waiver_needs_a_reason_an_approver_and_at_most_a_year() {
-        assert!(waiver_problems("wording under legal review", "K. Sato", "2026-11-01", "2027-03-31").is_empty());
-        let fields = |p: Vec<(&'static str, String)>| -> Vec<&'static str> { p.into_iter().map(|(f, _)| f).collect() };
-        assert_eq!(fields(waiver_problems("ok", "me", "2026-11-01", "9999-12-31")), ["reason", "approved_by", "expires"]);
-        assert_eq!(fields(waiver_problems("legal review pending now", "K. Sato", "2026-13-01", "2027-01-01")), ["approved_on"]);
-        assert_eq!(fields(waiver_problems("legal review pending now", "K. Sato", "2027-01-01", "2026-12-31")), ["expires"]);
-        assert!(waiver_problems("legal review pending now", "K. Sato", "2028-02-29", "2029-02-28").is_empty());
+        assert!(
+            waiver_problems(
+                "wording under legal review",
+                "K. Sato",
+                "2026-11-01",
+                "2027-03-31"
+            )
+            .is_empty()
+        );
+        let fields = |p: Vec<(&'static str, String)>| -> Vec<&'static str> {
+            p.into_iter().map(|(f, _)| f).collect()
+        };
+        assert_eq!(
+            fields(waiver_problems("ok", "me", "2026-11-01", "9999-12-31")),
+            ["reason", "approved_by", "expires"]
+        );
+        assert_eq!(
+            fields(waiver_problems(
+                "legal review pending now",
+                "K. Sato",
+                "2026-13-01",
+                "2027-01-01"
+            )),
+            ["approved_on"]
+        );
+        assert_eq!(
+            fields(waiver_problems(
+                "legal review pending now",
+                "K. Sato",
+                "2027-01-01",
+                "2026-12-31"
+            )),
+            ["expires"]
+        );
+        assert!(
+            waiver_problems(
+                "legal review pending now",
+                "K. Sato",
+                "2028-02-29",
+                "2029-02-28"
+            )
+            .is_empty()
+        );
     }
 }

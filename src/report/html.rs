@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use super::escape::xml as escape;
 use super::{ClaimReport, Formatter, Report};
 use crate::claims::ClaimKind;
-use crate::judge::Verdict;
 use crate::findings::Code;
+use crate::judge::Verdict;
 use crate::policy::{Level, WaiverStatus};
 use strum::VariantArray;
 
@@ -177,11 +177,7 @@ impl Formatter for HtmlFormatter {
             out.push_str("<h2>Policy changes</h2><ul>\n");
             for o in &report.overrides {
                 let class = if o.applied { "allow" } else { "warn" };
-                let _ = writeln!(
-                    out,
-                    "<li class=\"{class}\">{}</li>",
-                    escape(&o.describe())
-                );
+                let _ = writeln!(out, "<li class=\"{class}\">{}</li>", escape(&o.describe()));
             }
             out.push_str("</ul>\n");
         }

@@ -20,8 +20,7 @@ fn invocation(report: &Report) -> Value {
             "index": Code::ALL.iter().position(|c| *c == code).unwrap_or(0),
         })
     };
-    let (applied, refused): (Vec<_>, Vec<_>) =
-        report.overrides.iter().partition(|o| o.applied);
+    let (applied, refused): (Vec<_>, Vec<_>) = report.overrides.iter().partition(|o| o.applied);
     let overrides: Vec<Value> = applied
         .iter()
         .map(|o| {

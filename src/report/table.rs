@@ -3,7 +3,6 @@
 use super::text_table::{aligned, truncate};
 use super::{Formatter, Report};
 
-
 pub struct TableFormatter;
 
 /// Claim wording is cut to this many columns in the table.
@@ -69,27 +68,25 @@ impl Formatter for TableFormatter {
             .claims
             .iter()
             .flat_map(|claim| {
-                claim
-                    .all_findings()
-                    .map(move |f| {
-                        let waiver = match &f.waiver {
-                            Some(w) if f.counts() => format!(" (waiver expired {})", w.expires),
-                            Some(w) => format!(
-                                " (waived until {} by {}: {})",
-                                w.expires, w.approved_by, w.reason
-                            ),
-                            None => String::new(),
-                        };
-                        format!(
-                            "  {}:{}: {} [{}] {}: {}{waiver}",
-                            report.claims_file,
-                            claim.line,
-                            f.level.as_str(),
-                            f.code,
-                            claim.id,
-                            f.message
-                        )
-                    })
+                claim.all_findings().map(move |f| {
+                    let waiver = match &f.waiver {
+                        Some(w) if f.counts() => format!(" (waiver expired {})", w.expires),
+                        Some(w) => format!(
+                            " (waived until {} by {}: {})",
+                            w.expires, w.approved_by, w.reason
+                        ),
+                        None => String::new(),
+                    };
+                    format!(
+                        "  {}:{}: {} [{}] {}: {}{waiver}",
+                        report.claims_file,
+                        claim.line,
+                        f.level.as_str(),
+                        f.code,
+                        claim.id,
+                        f.message
+                    )
+                })
             })
             .collect();
         if !details.is_empty() {

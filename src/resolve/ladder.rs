@@ -48,7 +48,9 @@ pub(super) fn citation_match(citation: &Citation) -> Option<CitationMatchQuery> 
 }
 
 /// Searches from narrowest to widest; a step is skipped when the citation lacks what
-/// it needs, and a repeat of an earlier step is dropped.
+/// it needs, and a repeat of an earlier step is dropped. Each step on author, year and
+/// journal is followed by the same step narrowed by the claim's keywords (all, then
+/// any): the plan asks those only when the step alone matches too many records to list.
 pub(super) fn search_ladder(citation: &Citation, keywords: &[String]) -> Vec<SearchQuery> {
     let author = citation.first_author().map(author_name);
     let year = citation.year.map(Years::exactly);
@@ -77,32 +79,31 @@ pub(super) fn search_ladder(citation: &Citation, keywords: &[String]) -> Vec<Sea
         Year,
         YearsAround,
         Journal,
-        AllKeywords,
-        AnyKeyword,
     }
     use Part::*;
     const STEPS: &[&[Part]] = &[
         &[Title, FirstAuthor, Year],
         &[Title, YearsAround],
         &[Title],
-        &[FirstAuthor, Year, Journal, AllKeywords],
         &[FirstAuthor, Year, Journal],
-        &[FirstAuthor, Year, AllKeywords],
-        &[FirstAuthor, Year, AnyKeyword],
+        // The e-publication year is often the one cited.
         &[FirstAuthor, YearsAround, Journal],
-        &[FirstAuthor, YearsAround, AnyKeyword],
         &[AnyAuthor, Year, Journal],
-        &[AnyAuthor, Year, AnyKeyword],
-        &[Journal, Year, AllKeywords],
-        &[Journal, Year, AnyKeyword],
+        // The journal misspelt, abbreviated unusually, or not given.
         &[FirstAuthor, Year],
-        // An author and year alone, a year off (e-publication against issue year).
         &[FirstAuthor, YearsAround],
+        &[AnyAuthor, Year],
         &[Journal, Year],
     ];
     let mut ladder: Vec<SearchQuery> = Vec::new();
+    let mut add = |query: FieldQuery| {
+        let query = SearchQuery::Fields(query);
+        if !ladder.contains(&query) {
+            ladder.push(query);
+        }
+    };
     'steps: for step in STEPS {
-        // A lone year or a lone keyword set would match half of PubMed.
+        // A lone year or a lone journal would match half of PubMed.
         if step.len() < 2 && title.is_empty() {
             continue;
         }
@@ -133,27 +134,26 @@ pub(super) fn search_ladder(citation: &Citation, keywords: &[String]) -> Vec<Sea
                     query.journal.clone_from(&journal);
                     journal.is_some()
                 }
-                AllKeywords => {
-                    query.topic = Some(Topic::All(keywords.clone()));
-                    !keywords.is_empty()
-                }
-                // With one keyword, "any" is "all": one query, asked once.
-                AnyKeyword if keywords.len() == 1 => {
-                    query.topic = Some(Topic::All(keywords.clone()));
-                    true
-                }
-                AnyKeyword => {
-                    query.topic = Some(Topic::Any(keywords.clone()));
-                    !keywords.is_empty()
-                }
             };
             if !known {
                 continue 'steps;
             }
         }
-        let query = SearchQuery::Fields(query);
-        if !ladder.contains(&query) {
-            ladder.push(query);
+        // A title singles a paper out on its own; other steps may need the topic.
+        let narrowable = query.title_words.is_empty() && !keywords.is_empty();
+        add(query.clone());
+        if narrowable {
+            add(FieldQuery {
+                topic: Some(Topic::All(keywords.clone())),
+                ..query.clone()
+            });
+            // With one keyword, "any" is "all": one query, asked once.
+            if keywords.len() > 1 {
+                add(FieldQuery {
+                    topic: Some(Topic::Any(keywords.clone())),
+                    ..query
+                });
+            }
         }
     }
     ladder
@@ -182,14 +182,22 @@ mod tests {
         assert_eq!(first.first_author.as_ref().unwrap().last_name, "Cao");
         assert_eq!(first.years, Some(Years::exactly(2022)));
         assert_eq!(first.journal.as_deref(), Some("Front Med"));
-        assert_eq!(
-            first.topic,
-            Some(Topic::All(vec!["exosome".into(), "skin".into()]))
-        );
+        assert_eq!(first.topic, None, "the reference's own fields first");
         let SearchQuery::Fields(second) = &ladder[1] else {
             panic!("a field search")
         };
-        assert_eq!(second.topic, None, "then without the keywords");
+        assert_eq!(
+            second.topic,
+            Some(Topic::All(vec!["exosome".into(), "skin".into()])),
+            "then narrowed by the claim's keywords"
+        );
+        assert_eq!(
+            FieldQuery {
+                topic: None,
+                ..second.clone()
+            },
+            *first
+        );
         let wider = |q: &SearchQuery| matches!(q, SearchQuery::Fields(f) if f.years == Some(Years::around(2022)));
         assert!(ladder.iter().any(wider));
         assert!(

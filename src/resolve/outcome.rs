@@ -184,6 +184,7 @@ impl fmt::Display for Note {
             Note::Incomplete { matching } => {
                 f.write_str("the reference names only a journal and a year, or an author and a year")?;
                 match matching {
+                    Some(1) => f.write_str("; 1 record matches it"),
                     Some(n) => write!(f, "; {n} records match it"),
                     None => Ok(()),
                 }

@@ -7,8 +7,12 @@
 //!    must carry the identifier, and an author or year given with it is checked;
 //! 2. journal + volume + first page go to citation matching, whose answer counts only
 //!    when author and year agree too (it keys on the first three alone);
-//! 3. anything else walks the search ladder until a step finds records, which are
-//!    scored against the citation. Nothing is called resolved without that check.
+//! 3. anything else walks the search ladder until a step finds a plausible record; every
+//!    record found is scored against the citation. Nothing is called resolved without
+//!    that check. A step on the reference's own fields comes before the same step
+//!    narrowed by the claim's topic words, which is asked only when the reference alone
+//!    matches more records than one search returns: a record the reference cannot tell
+//!    apart without the topic is then only probable.
 
 use std::collections::VecDeque;
 
@@ -19,7 +23,8 @@ use crate::citation::{Citation, CitedAs};
 use crate::ids::Pmid;
 use crate::pubmed::record::Record;
 use crate::pubmed::source::{
-    CitationMatch, CitationMatchQuery, Fetched, Lookup, SearchHits, SearchQuery, SourceError,
+    CitationMatch, CitationMatchQuery, Fetched, FieldQuery, Lookup, SearchHits, SearchQuery,
+    SourceError,
 };
 
 use std::sync::Arc;
@@ -48,7 +53,13 @@ enum Stage {
     Match(CitationMatchQuery),
     MatchFetch(Vec<Pmid>),
     Ladder(VecDeque<SearchQuery>),
-    LadderFetch(Vec<Pmid>),
+    /// Records a ladder step found, the steps still to try if none is plausible, and
+    /// whether the step was narrowed by the claim's topic words.
+    LadderFetch {
+        pmids: Vec<Pmid>,
+        rest: VecDeque<SearchQuery>,
+        by_topic: bool,
+    },
     Done,
 }
 
@@ -56,8 +67,11 @@ pub(super) struct Plan {
     resolution: Resolution,
     keywords: Vec<String>,
     stage: Stage,
-    /// How many records the search that found the candidates matched.
+    /// How many records the reference's own fields matched, when a search said.
     matching: Option<u64>,
+    /// The first records of a search on the reference's own fields that matched too
+    /// many to list: judged only if no narrower step finds anything.
+    broad: Option<Vec<Pmid>>,
 }
 
 impl Plan {
@@ -79,6 +93,7 @@ impl Plan {
             keywords: keywords.to_vec(),
             stage,
             matching: None,
+            broad: None,
         };
         if matches!(plan.stage, Stage::Done) {
             plan.resolution.notes.push(Note::NothingToSearch);
@@ -95,7 +110,7 @@ impl Plan {
             Stage::Match(query) => Need::Match(query),
             Stage::IdentifierFetch(pmids)
             | Stage::MatchFetch(pmids)
-            | Stage::LadderFetch(pmids) => Need::Fetch(pmids),
+            | Stage::LadderFetch { pmids, .. } => Need::Fetch(pmids),
             Stage::Done => Need::Nothing,
         }
     }
@@ -128,8 +143,10 @@ impl Plan {
                 Stage::IdentifierFetch(pmids) if pmids.is_empty() => {
                     self.decide_identifier(Vec::new());
                 }
-                Stage::Ladder(queries) if queries.is_empty() => self.choose(Vec::new()),
-                Stage::LadderFetch(pmids) if pmids.is_empty() => self.choose(Vec::new()),
+                Stage::Ladder(queries) if queries.is_empty() => self.ladder_exhausted(),
+                Stage::LadderFetch { pmids, .. } if pmids.is_empty() => {
+                    self.choose(Vec::new());
+                }
                 _ => return,
             }
         }
@@ -142,17 +159,45 @@ impl Plan {
         let Some(query) = queries.pop_front() else {
             return;
         };
-        self.resolution.lookups.push(Lookup::Search(query));
-        match answer {
-            Err(error) => self.fail(error),
-            Ok(hits) if hits.pmids.is_empty() => {}
-            Ok(hits) => {
-                self.matching = Some(hits.count);
-                self.stage = match self.stage {
-                    Stage::IdentifierSearch(_) => Stage::IdentifierFetch(hits.pmids),
-                    _ => Stage::LadderFetch(hits.pmids),
-                };
+        let on_ladder = matches!(self.stage, Stage::Ladder(_));
+        self.resolution.lookups.push(Lookup::Search(query.clone()));
+        let hits = match answer {
+            Err(error) => return self.fail(error),
+            Ok(hits) => hits,
+        };
+        if !on_ladder {
+            if !hits.pmids.is_empty() {
+                self.stage = Stage::IdentifierFetch(hits.pmids);
             }
+            return self.settle();
+        }
+        let Stage::Ladder(queries) = &mut self.stage else {
+            return;
+        };
+        let by_topic = has_topic(&query);
+        if !by_topic {
+            // How many records the reference's own fields match.
+            if !hits.pmids.is_empty() {
+                self.matching = Some(hits.count);
+            }
+            let truncated = hits.count > hits.pmids.len() as u64;
+            if truncated && queries.front().is_some_and(|next| narrows(next, &query)) {
+                // Too many to list: the topic words narrow them next. Should nothing
+                // come of that, these first records are judged after all.
+                self.broad.get_or_insert(hits.pmids);
+                return self.settle();
+            }
+            // Nothing here, or everything listed: the same step narrowed by topic
+            // can find nothing more.
+            queries.retain(|next| !narrows(next, &query));
+        }
+        if !hits.pmids.is_empty() {
+            let rest = std::mem::take(queries);
+            self.stage = Stage::LadderFetch {
+                pmids: hits.pmids,
+                rest,
+                by_topic,
+            };
         }
         self.settle();
     }
@@ -171,8 +216,9 @@ impl Plan {
     }
 
     pub(super) fn on_fetched(&mut self, fetched: &Fetched) {
-        let (Stage::IdentifierFetch(pmids) | Stage::MatchFetch(pmids) | Stage::LadderFetch(pmids)) =
-            &self.stage
+        let (Stage::IdentifierFetch(pmids)
+        | Stage::MatchFetch(pmids)
+        | Stage::LadderFetch { pmids, .. }) = &self.stage
         else {
             return;
         };
@@ -200,6 +246,21 @@ impl Plan {
 
     fn start_ladder(&mut self) {
         self.stage = Stage::Ladder(search_ladder(self.citation(), &self.keywords).into());
+    }
+
+    /// Every step asked and none found a plausible record: judge the records of a step
+    /// that matched too many to list, if one did, else nothing was found.
+    fn ladder_exhausted(&mut self) {
+        match self.broad.take() {
+            Some(pmids) => {
+                self.stage = Stage::LadderFetch {
+                    pmids,
+                    rest: VecDeque::new(),
+                    by_topic: false,
+                };
+            }
+            None => self.choose(Vec::new()),
+        }
     }
 
     /// Citation matching keys on journal, volume and page only: a typo there lands on
@@ -279,14 +340,32 @@ impl Plan {
     /// reference alone cannot single out (an incomplete reference, or one told apart only
     /// by the claim's topic words) is only probable.
     fn choose(&mut self, records: Vec<Arc<Record>>) {
-        self.stage = Stage::Done;
+        let (rest, by_topic) = match std::mem::replace(&mut self.stage, Stage::Done) {
+            Stage::LadderFetch { rest, by_topic, .. } => (rest, by_topic),
+            _ => (VecDeque::new(), false),
+        };
         let citation = &self.resolution.citation;
-        let without_topic = stands_out(
-            records
-                .iter()
-                .map(|record| score(citation, record, &[]).score)
-                .collect(),
-        );
+        let plausible = records
+            .iter()
+            .any(|record| score(citation, record, &self.keywords).score >= PLAUSIBLE_SCORE);
+        if !plausible && !rest.is_empty() {
+            // Records by the same author in that year, but none this one: go on down
+            // the ladder (a year off, the author anywhere in the list...).
+            self.stage = Stage::Ladder(rest);
+            return;
+        }
+        if !plausible && self.broad.is_some() {
+            return self.ladder_exhausted();
+        }
+        // Told apart only thanks to the topic words: the reference alone matched more
+        // records than a search lists, or the topic decided among those it did.
+        let without_topic = !by_topic
+            && stands_out(
+                records
+                    .iter()
+                    .map(|record| score(citation, record, &[]).score)
+                    .collect(),
+            );
         let mut scored: Vec<_> = records
             .into_iter()
             .map(|record| (score(citation, &record, &self.keywords), record))
@@ -341,4 +420,27 @@ fn stands_out(mut scores: Vec<f64>) -> bool {
     let best = scores.first().copied().unwrap_or(0.0);
     let runner_up = scores.get(1).copied().unwrap_or(0.0);
     best >= RESOLVED_SCORE && best - runner_up >= CLEAR_LEAD
+}
+
+/// Whether a search is narrowed by the claim's topic words.
+fn has_topic(query: &SearchQuery) -> bool {
+    matches!(
+        query,
+        SearchQuery::Fields(FieldQuery { topic: Some(_), .. })
+    )
+}
+
+/// Whether `query` is `base` narrowed by the claim's topic words.
+fn narrows(query: &SearchQuery, base: &SearchQuery) -> bool {
+    match (query, base) {
+        (SearchQuery::Fields(narrow), SearchQuery::Fields(base)) => {
+            narrow.topic.is_some()
+                && base.topic.is_none()
+                && FieldQuery {
+                    topic: None,
+                    ..narrow.clone()
+                } == *base
+        }
+        _ => false,
+    }
 }

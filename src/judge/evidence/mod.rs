@@ -11,10 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use self::tables::{
     ANIMAL_MODEL_MESH, CELL_CULTURE_MESH, DESIGN_BY_MESH, DESIGN_BY_PUBLICATION_TYPE,
-    HUMAN_ONLY_COMPARATIVE_TYPES, NOT_EVIDENCE_TYPES, OBSERVATIONAL_REFINEMENTS,
-    VETERINARY_TYPES,
+    HUMAN_ONLY_COMPARATIVE_TYPES, NOT_EVIDENCE_TYPES, OBSERVATIONAL_REFINEMENTS, VETERINARY_TYPES,
 };
-use self::text::{design_from_text, population_from_words, written_text};
+use self::text::{design_from_text, design_from_title, population_from_words, written_text};
 use crate::pubmed::record::{Record, RecordKind};
 
 named_enum! {
@@ -94,7 +93,10 @@ impl Flag {
     pub fn is_disqualifying(self) -> bool {
         matches!(
             self,
-            Flag::Retracted | Flag::PartiallyRetracted | Flag::Withdrawn | Flag::ExpressionOfConcern
+            Flag::Retracted
+                | Flag::PartiallyRetracted
+                | Flag::Withdrawn
+                | Flag::ExpressionOfConcern
         )
     }
 }
@@ -209,6 +211,20 @@ pub fn classify(record: &Record) -> Evidence {
             basis: vec![Basis::PublicationType],
             confidence: Confidence::Medium,
         }
+    } else if let Some(design) = design_from_title(record) {
+        // MeSH says who was studied, not what the paper is: a "study protocol" or a
+        // "comment on" a trial is indexed with the trial's headings.
+        Evidence {
+            design,
+            population: mesh_population.unwrap_or_else(|| population_from_text(record)),
+            level: design.human_level(),
+            basis: if has_mesh {
+                vec![Basis::Mesh, Basis::Text]
+            } else {
+                vec![Basis::Text]
+            },
+            confidence: Confidence::Low,
+        }
     } else if let Some(population) = mesh_population {
         from_mesh(population, record)
     } else {
@@ -268,8 +284,22 @@ fn veterinary_design(record: &Record) -> Option<Design> {
         .map(|&(_, design)| design)
 }
 
-/// An observational study made precise by MeSH (prospective → cohort).
+/// A design made precise: a trial typed only phase I is dose-finding, randomised or
+/// not; an observational study is made precise by MeSH (prospective → cohort).
 fn refine(design: Design, record: &Record) -> Design {
+    let later_phase = [
+        "Clinical Trial, Phase II",
+        "Clinical Trial, Phase III",
+        "Clinical Trial, Phase IV",
+    ]
+    .iter()
+    .any(|phase| record.has_publication_type(phase));
+    if matches!(design, Design::Rct | Design::ClinicalTrial)
+        && record.has_publication_type("Clinical Trial, Phase I")
+        && !later_phase
+    {
+        return Design::EarlyPhaseTrial;
+    }
     if design != Design::Observational {
         return design;
     }
@@ -336,7 +366,14 @@ fn from_publication_type(
         // Cells from trial participants, or a record indexed without check tags: the
         // publication type still says people were studied.
         Some(_) => (Population::Human, design.human_level(), Confidence::Medium),
-        None => (Population::Human, design.human_level(), Confidence::Medium),
+        // Not indexed yet: the publisher's type says trial, but a trial "in dogs" or on
+        // cell cultures is not one in people.
+        None => match population_from_text(record) {
+            words @ (Population::Animal | Population::InVitro) => {
+                (words, Some(5), Confidence::Medium)
+            }
+            _ => (Population::Human, design.human_level(), Confidence::Medium),
+        },
     };
     if mesh_population.is_some() {
         basis.push(Basis::Mesh);

@@ -15,14 +15,16 @@ pub(super) const DESIGN_BY_PUBLICATION_TYPE: &[(&str, Design)] = &[
     ("Clinical Trial, Phase II", Design::ClinicalTrial),
     ("Clinical Trial, Phase III", Design::ClinicalTrial),
     ("Clinical Trial, Phase IV", Design::ClinicalTrial),
+    // Phase I studies find a safe dose in a few people: not evidence that anything works.
+    // A phase I/II trial (typed Phase I and Phase II) stays a clinical trial (above);
+    // `refine` makes a randomised or generic trial typed only phase I dose-finding too.
+    ("Clinical Trial, Phase I", Design::EarlyPhaseTrial),
     ("Controlled Clinical Trial", Design::ClinicalTrial),
     ("Adaptive Clinical Trial", Design::ClinicalTrial),
     ("Clinical Trial", Design::ClinicalTrial),
     // NLM's umbrella for trials and observational studies alike: without a trial type
     // beside it, it says no more than "observational" (MeSH may refine it to a cohort).
     ("Clinical Study", Design::Observational),
-    // Phase I studies find a safe dose in a few people: not evidence that anything works.
-    ("Clinical Trial, Phase I", Design::EarlyPhaseTrial),
     ("Observational Study", Design::Observational),
     ("Multicenter Study", Design::Observational),
     ("Twin Study", Design::Observational),

@@ -20,7 +20,12 @@ pub(super) fn written_text(record: &Record) -> SearchableText {
 /// Words that make a title describe something other than a study of its own.
 const NOT_A_STUDY_TITLES: &[(&[&str], Design)] = &[
     (
-        &["study protocol", "protocol for", "trial protocol", "protocol of"],
+        &[
+            "study protocol",
+            "protocol for",
+            "trial protocol",
+            "protocol of",
+        ],
         Design::Protocol,
     ),
     (
@@ -28,7 +33,9 @@ const NOT_A_STUDY_TITLES: &[(&[&str], Design)] = &[
             "comment on",
             "commentary",
             "reply to",
-            "response to",
+            "in response to",
+            "authors' response",
+            "author's response",
             "in reply",
             "letter to the editor",
             "editorial",
@@ -48,21 +55,54 @@ const NOT_A_STUDY_TITLES: &[(&[&str], Design)] = &[
             "battery of tests",
             "psychometric",
             "reliability and validity",
+            "test-retest",
             "validation of",
+            "a new tool",
+            "tool to assess",
+            "tool for assessing",
+            "risk of bias",
         ],
         Design::Other,
+    ),
+    (
+        &[
+            "clinical practice guideline",
+            "practice guideline",
+            "guideline for",
+            "guidelines for",
+            "consensus statement",
+            "position statement",
+        ],
+        Design::Guideline,
+    ),
+    (
+        &[
+            "literature review",
+            "narrative review",
+            "review of the literature",
+            "a review",
+            "an overview",
+            "state of the art",
+        ],
+        Design::NarrativeReview,
     ),
     (&["history of", "historical"], Design::Historical),
 ];
 
-/// The design a record's words describe, if any.
-pub(super) fn design_from_text(record: &Record, text: &SearchableText) -> Option<Design> {
+/// What a title says the paper is when it is not a study of its own: a protocol, a
+/// comment, a method, a guideline, a review, a history.
+pub(super) fn design_from_title(record: &Record) -> Option<Design> {
     let title = SearchableText::new([record.title.as_str()]);
-    if let Some((_, design)) = NOT_A_STUDY_TITLES
+    NOT_A_STUDY_TITLES
         .iter()
         .find(|(phrases, _)| title.has_any_phrase(phrases))
-    {
-        return Some(*design);
+        .map(|&(_, design)| design)
+}
+
+/// The design a record's words describe, if any.
+pub(super) fn design_from_text(record: &Record, text: &SearchableText) -> Option<Design> {
+    if let Some(design) = design_from_title(record) {
+        return Some(design);
     }
     let randomized = text.has_any_phrase(&["randomized", "randomised", "randomly assigned"])
         && !text.has_any_phrase(&[

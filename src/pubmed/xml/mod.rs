@@ -268,8 +268,8 @@ impl<'a> ArticleReader<'a> {
     fn skips(&self, name: &str, element: &BytesStart) -> bool {
         match name {
             "ReferenceList" | "AffiliationInfo" | "Affiliation" | "InvestigatorList"
-            | "GrantList" | "History" | "OtherAbstract" | "Sections"
-            | "DataBankList" | "SupplMeshList" | "GeneConfirmation" | "DeleteCitation" => true,
+            | "GrantList" | "History" | "OtherAbstract" | "Sections" | "DataBankList"
+            | "SupplMeshList" | "GeneConfirmation" | "DeleteCitation" => true,
             // `Cites` links are reference lists in older DTDs: hundreds per record.
             "CommentsCorrections" => attribute(element, "RefType").as_deref() == Some("Cites"),
             _ => false,
