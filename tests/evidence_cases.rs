@@ -13,9 +13,8 @@
 //! controls must stay `Supported`. Every row runs; the failures are reported together,
 //! each naming its row. (The table is left as written by `#[rustfmt::skip]`.)
 
-use std::path::Path;
+mod common;
 
-use claimaudit::audit::{AuditOptions, audit};
 use claimaudit::findings::Code::{
     self, DesignFromWords, Erratum, ExpressionOfConcern, InsufficientEvidence, KindUpgraded,
     NoHumanEvidence, NotEvidence, Preprint, RetractedSource,
@@ -24,7 +23,6 @@ use claimaudit::ids::Pmid;
 use claimaudit::judge::Verdict::{self, Retracted, Supported, Weak};
 use claimaudit::judge::evidence::{self, Confidence as C, Design as D, Flag as F, Population as P};
 use claimaudit::policy::Level::{self, Allow, Deny, Warn};
-use claimaudit::progress::NoProgress;
 use claimaudit::pubmed::MemorySource;
 use claimaudit::pubmed::record::{
     AbstractSection, Author, CommentCorrection, MeshHeading, PublicationType, Record,
@@ -192,16 +190,7 @@ impl Case {
 
 /// Audits claims `yaml` against `record` alone.
 async fn audit_yaml(record: &Record, yaml: &str) -> Report {
-    let file = claimaudit::claims::parse(Path::new("claims.yaml"), yaml)
-        .unwrap_or_else(|e| panic!("{e}\n{yaml}"));
-    let source = MemorySource::new([record.clone()]);
-    let options = AuditOptions {
-        policy: file.policy.clone(),
-        offline: false,
-        generated_at: "2026-01-01T00:00:00Z".into(),
-        today: "2026-01-01".into(),
-    };
-    audit(&file, &source, &options, &NoProgress).await
+    common::audit_on(&MemorySource::new([record.clone()]), yaml).await
 }
 
 /// What is wrong with the classification of `case`'s record and its claim's report.
@@ -227,25 +216,7 @@ fn problems(case: &Case, report: &Report) -> Vec<String> {
         wrong.push(format!("one claim reported, not {}", report.claims.len()));
         return wrong;
     };
-    if claim.verdict != case.verdict {
-        wrong.push(format!(
-            "wanted verdict {:?}, got {:?} ({})",
-            case.verdict, claim.verdict, claim.explanation
-        ));
-    }
-    let mut found: Vec<(Code, Level)> = claim.all_findings().map(|f| (f.code, f.level)).collect();
-    let mut wanted = case.findings.to_vec();
-    found.sort();
-    wanted.sort();
-    if found != wanted {
-        let messages: Vec<String> = claim
-            .all_findings()
-            .map(|f| format!("{}: {}", f.code, f.message))
-            .collect();
-        wrong.push(format!(
-            "wanted findings {wanted:?}, got {found:?}: {messages:#?}"
-        ));
-    }
+    wrong.extend(common::verdict_problems(claim, case.verdict, case.findings));
     // The report shows the same classification, and the citation supports the claim
     // exactly when the claim is supported (it is the claim's only citation).
     match claim.citations.as_slice() {

@@ -12,12 +12,8 @@
 
 mod common;
 
-use std::path::Path;
-
-use claimaudit::audit::{AuditOptions, audit};
 use claimaudit::judge::Verdict;
 use claimaudit::judge::evidence::{self, Confidence, Design, Population};
-use claimaudit::progress::NoProgress;
 use claimaudit::pubmed::MemorySource;
 use claimaudit::pubmed::record::{Record, TextParts};
 
@@ -160,15 +156,7 @@ async fn each_trial_supports_its_own_finding_and_not_another_subjects() {
             yaml += &claim("other", other.record);
             others += 1;
         }
-        let file = claimaudit::claims::parse(Path::new("sweep.yaml"), &yaml)
-            .unwrap_or_else(|e| panic!("{e}\n{yaml}"));
-        let options = AuditOptions {
-            policy: file.policy.clone(),
-            offline: false,
-            generated_at: "2026-01-01T00:00:00Z".into(),
-            today: "2026-01-01".into(),
-        };
-        let report = audit(&file, &source, &options, &NoProgress).await;
+        let report = common::audit_on(&source, &yaml).await;
         let pmid = s.record.pmid;
         let own = &report.claims[0];
         if own.verdict != Verdict::Supported {

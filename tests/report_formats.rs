@@ -9,7 +9,7 @@ use std::process::Command as Process;
 
 use assert_cmd::Command;
 use claimaudit::policy::dates;
-use common::fake_eutils::FakeEutils;
+use common::FilledCache;
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -70,42 +70,14 @@ const VERDICTS: &[(&str, &str)] = &[
     ("effect-promise", "wording"),
 ];
 
-struct Setup {
-    _server: FakeEutils,
-    work: tempfile::TempDir,
-    cache: PathBuf,
-}
-
-/// A work directory with the claims file and a cache filled through the stand-in.
-fn setup(claims: &str) -> Option<Setup> {
-    let fixtures = common::eutils_fixtures()?;
-    let server = FakeEutils::start(&fixtures);
-    let work = tempfile::tempdir().unwrap();
-    let cache = work.path().join("cache");
-    let claims_path = work.path().join("claims.yaml");
-    std::fs::write(&claims_path, claims).unwrap();
-    let filled = common::claimaudit(&cache)
-        .env("CLAIMAUDIT_EUTILS_URL", server.base_url())
-        .env("NCBI_EMAIL", EMAIL)
-        .args(["check", "--quiet"])
-        .arg(&claims_path)
-        .output()
-        .unwrap();
-    assert!(
-        matches!(filled.status.code(), Some(0 | 2)),
-        "{}",
-        String::from_utf8_lossy(&filled.stderr)
-    );
-    Some(Setup {
-        _server: server,
-        work,
-        cache,
-    })
+/// A cache filled by one online `check` of `claims` through the stand-in.
+fn setup(claims: &str) -> Option<FilledCache> {
+    common::filled_cache(claims, EMAIL)
 }
 
 /// `check --offline` on the filled cache, run from the work directory so the claims
 /// file is named relatively (as in a repository checkout).
-fn offline_check(setup: &Setup) -> Command {
+fn offline_check(setup: &FilledCache) -> Command {
     let mut cmd = common::claimaudit(&setup.cache);
     cmd.current_dir(setup.work.path())
         .env_remove("SOURCE_DATE_EPOCH")
@@ -113,7 +85,7 @@ fn offline_check(setup: &Setup) -> Command {
     cmd
 }
 
-fn render(setup: &Setup, format: &str) -> String {
+fn render(setup: &FilledCache, format: &str) -> String {
     let output = offline_check(setup)
         .args(["--format", format])
         .output()

@@ -141,23 +141,9 @@ impl Case {
 
 /// Audits claims `yaml` against all fixture records, the source failing first with `fail`.
 async fn audit_yaml(records: &[Record], yaml: &str, fail: &[SourceError]) -> Report {
-    let file = claimaudit::claims::parse(Path::new("claims.yaml"), yaml)
-        .unwrap_or_else(|e| panic!("{e}\n{yaml}"));
     let source = MemorySource::new(records.iter().cloned());
     source.fail_next(fail.iter().cloned());
-    let options = AuditOptions {
-        policy: file.policy.clone(),
-        offline: false,
-        generated_at: "2026-01-01T00:00:00Z".into(),
-        today: "2026-01-01".into(),
-    };
-    let report = audit(&file, &source, &options, &NoProgress).await;
-    assert_eq!(
-        report.exit_code,
-        report.exit().code(),
-        "the report states its own exit code"
-    );
-    report
+    common::audit_on(&source, yaml).await
 }
 
 /// What is wrong with the report of a one-claim file for `case`.
@@ -165,26 +151,7 @@ fn problems(case: &Case, report: &Report) -> Vec<String> {
     let [claim] = report.claims.as_slice() else {
         return vec![format!("one claim reported, not {}", report.claims.len())];
     };
-    let mut wrong = Vec::new();
-    if claim.verdict != case.verdict {
-        wrong.push(format!(
-            "wanted verdict {:?}, got {:?} ({})",
-            case.verdict, claim.verdict, claim.explanation
-        ));
-    }
-    let mut found: Vec<(Code, Level)> = claim.all_findings().map(|f| (f.code, f.level)).collect();
-    let mut wanted = case.findings.to_vec();
-    found.sort();
-    wanted.sort();
-    if found != wanted {
-        let messages: Vec<String> = claim
-            .all_findings()
-            .map(|f| format!("{}: {}", f.code, f.message))
-            .collect();
-        wrong.push(format!(
-            "wanted findings {wanted:?}, got {found:?}: {messages:#?}"
-        ));
-    }
+    let mut wrong = common::verdict_problems(claim, case.verdict, case.findings);
     let statuses: Vec<&str> = claim.citations.iter().map(|c| c.status.as_str()).collect();
     if !case.statuses.is_empty() && statuses != case.statuses {
         wrong.push(format!(

@@ -111,13 +111,7 @@ impl<'a> Assessment<'a> {
 
     /// All four tests: this citation supports the claim.
     pub fn supports(&self) -> bool {
-        self.identity == Identity::Identified
-            && self.stands()
-            && self
-                .relevance
-                .as_ref()
-                .is_some_and(Relevance::is_established)
-            && self.strength == Some(Ok(()))
+        self.relevant() && self.strength == Some(Ok(()))
     }
 
     /// Identified, standing and on topic: what is left to ask is the strength.

@@ -36,8 +36,7 @@ pub(super) const CITATION_RULES: &[CitationRule] = &[
     ambiguous,
     incomplete,
     not_checked,
-    contradicted,
-    year_off,
+    disagreements,
     retracted,
     expression_of_concern,
     erratum,
@@ -148,31 +147,19 @@ fn not_checked(c: &CitationContext<'_>, raised: &mut Raised) {
     }
 }
 
-fn contradicted(c: &CitationContext<'_>, raised: &mut Raised) {
+/// What the reference states against its record: a contradiction is a defective
+/// reference; a year one off (often the e-publication year) only an inexact one.
+fn disagreements(c: &CitationContext<'_>, raised: &mut Raised) {
     let Some(pmid) = c.pmid() else {
         return;
     };
-    for disagreement in c
-        .assessment
-        .resolution
-        .disagreements()
-        .filter(|d| d.is_contradiction())
-    {
-        raised.push((Code::CitationMismatch, format!("{pmid}: {disagreement}")));
-    }
-}
-
-fn year_off(c: &CitationContext<'_>, raised: &mut Raised) {
-    let Some(pmid) = c.pmid() else {
-        return;
-    };
-    for disagreement in c
-        .assessment
-        .resolution
-        .disagreements()
-        .filter(|d| !d.is_contradiction())
-    {
-        raised.push((Code::CitationYearOff, format!("{pmid}: {disagreement}")));
+    for disagreement in c.assessment.resolution.disagreements() {
+        let code = if disagreement.is_contradiction() {
+            Code::CitationMismatch
+        } else {
+            Code::CitationYearOff
+        };
+        raised.push((code, format!("{pmid}: {disagreement}")));
     }
 }
 

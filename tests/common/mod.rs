@@ -226,3 +226,93 @@ pub fn efetch_records(fixtures: &Path) -> &'static [claimaudit::pubmed::record::
             .collect()
     })
 }
+
+/// Audits claims `yaml` (panicking on a claims-file error) against `source`, with the
+/// claims file's own policy, online, on a fixed date: what the table-driven verdict tests
+/// run on an in-memory source.
+pub async fn audit_on(
+    source: &claimaudit::pubmed::MemorySource,
+    yaml: &str,
+) -> claimaudit::report::Report {
+    let file = claimaudit::claims::parse(Path::new("claims.yaml"), yaml)
+        .unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+    let options = claimaudit::audit::AuditOptions {
+        policy: file.policy.clone(),
+        offline: false,
+        generated_at: "2026-01-01T00:00:00Z".into(),
+        today: "2026-01-01".into(),
+    };
+    let report =
+        claimaudit::audit::audit(&file, source, &options, &claimaudit::progress::NoProgress).await;
+    assert_eq!(
+        report.exit_code,
+        report.exit().code(),
+        "the report states its own exit code"
+    );
+    report
+}
+
+/// What is wrong with `claim`'s verdict and findings (code and level, claim and
+/// citations together, in any order) against what a table row wants.
+pub fn verdict_problems(
+    claim: &claimaudit::report::ClaimReport,
+    verdict: claimaudit::judge::Verdict,
+    findings: &[(claimaudit::findings::Code, claimaudit::policy::Level)],
+) -> Vec<String> {
+    let mut wrong = Vec::new();
+    if claim.verdict != verdict {
+        wrong.push(format!(
+            "wanted verdict {verdict:?}, got {:?} ({})",
+            claim.verdict, claim.explanation
+        ));
+    }
+    let mut found: Vec<_> = claim.all_findings().map(|f| (f.code, f.level)).collect();
+    let mut wanted = findings.to_vec();
+    found.sort();
+    wanted.sort();
+    if found != wanted {
+        let messages: Vec<String> = claim
+            .all_findings()
+            .map(|f| format!("{}: {}", f.code, f.message))
+            .collect();
+        wrong.push(format!(
+            "wanted findings {wanted:?}, got {found:?}: {messages:#?}"
+        ));
+    }
+    wrong
+}
+
+/// A work directory holding `claims` as `claims.yaml`, and a cache filled by one online
+/// `check` of it through a fresh stand-in; `None` (reason printed) without the fixtures.
+pub struct FilledCache {
+    pub server: fake_eutils::FakeEutils,
+    pub work: tempfile::TempDir,
+    pub cache: PathBuf,
+}
+
+pub fn filled_cache(claims: &str, email: &str) -> Option<FilledCache> {
+    let fixtures = eutils_fixtures()?;
+    let server = fake_eutils::FakeEutils::start(&fixtures);
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    std::fs::write(work.path().join("claims.yaml"), claims).unwrap();
+    let filled = claimaudit(&cache)
+        .current_dir(work.path())
+        .env("CLAIMAUDIT_EUTILS_URL", server.base_url())
+        .env("NCBI_EMAIL", email)
+        .env("CLAIMAUDIT_BACKOFF", "20ms")
+        .env_remove("NCBI_API_KEY")
+        .args(["check", "--quiet", "claims.yaml"])
+        .output()
+        .unwrap();
+    assert!(
+        matches!(filled.status.code(), Some(0 | 2 | 4)),
+        "{}",
+        String::from_utf8_lossy(&filled.stderr)
+    );
+    Some(FilledCache {
+        server,
+        work,
+        cache,
+    })
+}

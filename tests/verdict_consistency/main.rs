@@ -14,10 +14,10 @@
 mod common;
 mod report;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use claimaudit::policy::dates;
-use common::fake_eutils::FakeEutils;
+use common::FilledCache;
 use report::{Claim, Expect, Finding, Run, check_run, claims_of};
 use serde_json::Value;
 
@@ -138,43 +138,8 @@ const VERDICTS: [&str; 8] = [
     "not-checked",
 ];
 
-struct Setup {
-    _server: FakeEutils,
-    work: tempfile::TempDir,
-    cache: PathBuf,
-}
-
-/// A work directory holding `claims` as claims.yaml and a cache filled by one online run
-/// on it through the stand-in; `None` (reason printed) without the shared fixtures.
-fn setup(claims: &str) -> Option<Setup> {
-    let fixtures = common::eutils_fixtures()?;
-    let server = FakeEutils::start(&fixtures);
-    let work = tempfile::tempdir().unwrap();
-    let cache = work.path().join("cache");
-    std::fs::write(work.path().join("claims.yaml"), claims).unwrap();
-    let filled = common::claimaudit(&cache)
-        .current_dir(work.path())
-        .env("CLAIMAUDIT_EUTILS_URL", server.base_url())
-        .env("NCBI_EMAIL", EMAIL)
-        .env("CLAIMAUDIT_BACKOFF", "20ms")
-        .env_remove("NCBI_API_KEY")
-        .args(["check", "--quiet", "claims.yaml"])
-        .output()
-        .unwrap();
-    assert!(
-        matches!(filled.status.code(), Some(0 | 2)),
-        "filling the cache: {}",
-        String::from_utf8_lossy(&filled.stderr)
-    );
-    Some(Setup {
-        _server: server,
-        work,
-        cache,
-    })
-}
-
 /// `check --offline` of `file` (in the work directory) with `args`, writing every format.
-fn audit(setup: &Setup, name: &str, file: &str, args: &[&str]) -> Run {
+fn audit(setup: &FilledCache, name: &str, file: &str, args: &[&str]) -> Run {
     let out = setup.work.path().join(name);
     std::fs::create_dir_all(&out).unwrap();
     let mut cmd = common::claimaudit(&setup.cache);
@@ -251,7 +216,9 @@ fn write(dir: &Path, name: &str, content: &str) {
 
 #[test]
 fn verdicts_agree_with_the_exit_code_in_every_format_under_every_policy() {
-    let Some(setup) = setup(CLAIMS) else { return };
+    let Some(setup) = common::filled_cache(CLAIMS, EMAIL) else {
+        return;
+    };
     let work = setup.work.path();
     // The claims file plus a citation the filling run never looked up.
     write(
