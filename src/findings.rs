@@ -125,7 +125,7 @@ codes! {
         help: "Efficacy and safety claims need a clinical study in people (a trial, a prospective cohort, or a systematic review of them). Cite one, or reword the claim so it does not promise an effect in people.";
     InsufficientEvidence = "insufficient-evidence", Deny, Weak, true,
         summary: "a mechanism, statistic or background claim whose relevant sources are not the kind it needs",
-        help: "Mechanisms and figures need original research or a systematic review; background needs scholarly literature. Cite one.";
+        help: "Mechanisms and figures need original research or a systematic review; background needs scholarly literature (a review, guideline or study, not an editorial or letter). Cite one.";
     KindUpgraded = "kind-upgraded", Warn, Wording, false,
         summary: "the wording promises an effect in people, so the claim is judged as an efficacy claim whatever its kind",
         help: "Either back the claim with clinical evidence in people or reword it so it describes only what the sources show.";

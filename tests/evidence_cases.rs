@@ -549,11 +549,16 @@ async fn each_claim_kind_has_its_bar() {
             (D::EditorialOrComment, P::Human, C::High), &[], Weak, INSUFFICIENT),
         row("statistic-comment", "statistic", typed(&["Comment"]),
             (D::EditorialOrComment, P::Human, C::High), &[], Weak, INSUFFICIENT),
-        // Background: any scholarly source on the topic; not a protocol or a notice.
+        // Background: any scholarly source on the topic; not a protocol, a notice, or an
+        // opinion piece, which states rather than establishes.
         row("background-narrative-review", "background", typed(&["Review"]),
             (D::NarrativeReview, P::Human, C::High), &[], Supported, NONE),
         row("background-editorial", "background", typed(&["Editorial"]),
-            (D::EditorialOrComment, P::Human, C::High), &[], Supported, NONE),
+            (D::EditorialOrComment, P::Human, C::High), &[], Weak, INSUFFICIENT),
+        row("background-letter", "background", typed(&["Letter"]),
+            (D::EditorialOrComment, P::Human, C::High), &[], Weak, INSUFFICIENT),
+        row("background-history", "background", typed(&["Historical Article"]),
+            (D::Historical, P::Human, C::High), &[], Supported, NONE),
         row("background-guideline", "background", typed(&["Practice Guideline"]),
             (D::Guideline, P::Human, C::High), &[], Supported, NONE),
         row("background-erratum", "background", made(title).only_types(&["Published Erratum"]).mesh(humans),

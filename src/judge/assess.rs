@@ -55,7 +55,7 @@ pub(super) enum Shortfall {
     NotHumanClinical,
     /// Not original research or a systematic review (mechanism and statistic).
     NotPrimary,
-    /// Not scholarly literature at all (background).
+    /// Not scholarly literature (background): an editorial, letter, news, notice.
     NotScholarly,
 }
 
@@ -177,10 +177,15 @@ pub(super) fn meets_bar(kind: ClaimKind, evidence: &Evidence) -> Result<(), Shor
             }
         }
         ClaimKind::Background => {
+            // Reviews, guidelines, histories and studies; not opinion pieces, letters or
+            // news, which state rather than establish.
             let scholarly = evidence.level.is_some()
                 && !matches!(
                     evidence.design,
-                    Design::Erratum | Design::Notice | Design::Protocol
+                    Design::Erratum
+                        | Design::Notice
+                        | Design::Protocol
+                        | Design::EditorialOrComment
                 );
             if scholarly {
                 Ok(())
@@ -259,6 +264,14 @@ mod tests {
                 &evidence(NarrativeReview, Human, Low)
             ),
             Ok(())
+        );
+        assert_eq!(
+            meets_bar(
+                ClaimKind::Background,
+                &evidence(EditorialOrComment, Human, High)
+            ),
+            Err(Shortfall::NotScholarly),
+            "an editorial states, it does not establish"
         );
         let mut erratum = evidence(Erratum, Unknown, High);
         erratum.level = None;

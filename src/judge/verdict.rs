@@ -347,7 +347,10 @@ fn weak(facts: &ClaimFacts<'_>) -> Option<Decision> {
             Code::InsufficientEvidence,
             "original research or a systematic review",
         ),
-        ClaimKind::Background => (Code::InsufficientEvidence, "scholarly literature"),
+        ClaimKind::Background => (
+            Code::InsufficientEvidence,
+            "scholarly literature (a review, guideline or study, not an editorial or letter)",
+        ),
     };
     let article = if facts.kind == ClaimKind::Efficacy {
         "an"
