@@ -201,7 +201,7 @@ fn glossary(out: &mut String) {
     for code in Code::ALL {
         let _ = writeln!(
             out,
-            "<dt><code>{}</code> ({})</dt><dd>{} {}</dd>",
+            "<dt><code>{}</code> ({})</dt><dd>{}.<br>{}</dd>",
             code.as_str(),
             code.default_level().as_str(),
             escape(code.summary()),
