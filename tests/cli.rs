@@ -452,7 +452,7 @@ fn the_ci_examples_and_the_pre_commit_hook_are_valid_yaml_running_check_offline(
         (".pre-commit-hooks.yaml", "id: claimaudit"),
     ] {
         let text = std::fs::read_to_string(root.join(file)).unwrap();
-        claimaudit::claims::yaml::parse(&text).unwrap_or_else(|e| panic!("{file}: {e:?}"));
+        claimaudit::yaml::parse(&text).unwrap_or_else(|e| panic!("{file}: {e:?}"));
         assert!(
             text.contains("claimaudit check") && text.contains("--offline"),
             "{file}"

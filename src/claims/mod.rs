@@ -3,18 +3,16 @@
 //! column and how to fix it, before anything is looked up.
 
 mod validate;
-pub mod yaml;
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use strum::VariantArray;
-use thiserror::Error;
 
 use self::validate::Checker;
 use crate::citation::CitedAs;
 use crate::policy::{Code, Level, Policy};
+use crate::yaml::{read_text, validated};
 
 named_enum! {
     /// What kind of statement a claim is; it decides what evidence the claim needs.
@@ -98,39 +96,10 @@ pub struct ClaimsFile {
     pub waivers: Vec<Waiver>,
 }
 
-/// One problem in a claims file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
+pub use crate::yaml::Problem;
 
-/// Everything wrong with a claims file, in file order.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub struct InvalidClaims {
-    pub path: PathBuf,
-    pub problems: Vec<Problem>,
-}
-
-impl fmt::Display for InvalidClaims {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, p) in self.problems.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(
-                f,
-                "{}:{}:{}: {}",
-                self.path.display(),
-                p.line,
-                p.column,
-                p.message
-            )?;
-        }
-        Ok(())
-    }
-}
+/// Everything wrong with a claims file (or a reviewer's policy file), in file order.
+pub type InvalidClaims = crate::yaml::InvalidYaml;
 
 /// Reads and validates a claims file.
 pub fn load(path: &Path) -> Result<ClaimsFile, InvalidClaims> {
@@ -139,7 +108,9 @@ pub fn load(path: &Path) -> Result<ClaimsFile, InvalidClaims> {
 
 /// Validates claims file `text` (named `path` in messages).
 pub fn parse(path: &Path, text: &str) -> Result<ClaimsFile, InvalidClaims> {
-    validated(path, text, |checker, root| checker.file(path, root))
+    validated(path, text, |checker: &mut Checker, root| {
+        checker.file(path, root)
+    })
 }
 
 /// One level setting of a policy: a finding code, its level, and the line it is on.
@@ -149,42 +120,9 @@ pub type LevelSetting = (Code, Level, usize);
 /// to levels, as in a claims file, but kept apart from the audited file.
 pub fn load_policy_file(path: &Path) -> Result<Vec<LevelSetting>, InvalidClaims> {
     let text = read_text(path, "policy file")?;
-    validated(path, &text, |checker, root| checker.policy_file(root))
-}
-
-fn read_text(path: &Path, what: &str) -> Result<String, InvalidClaims> {
-    let invalid = |message: String| InvalidClaims {
-        path: path.to_owned(),
-        problems: vec![Problem {
-            line: 1,
-            column: 1,
-            message,
-        }],
-    };
-    let bytes = std::fs::read(path).map_err(|e| invalid(format!("cannot read the {what}: {e}")))?;
-    String::from_utf8(bytes).map_err(|_| invalid(format!("the {what} is not UTF-8 text")))
-}
-
-/// Parses `text` as YAML and runs `check` over it, collecting every problem.
-fn validated<T>(
-    path: &Path,
-    text: &str,
-    check: impl FnOnce(&mut Checker, &yaml::Node) -> T,
-) -> Result<T, InvalidClaims> {
-    let mut checker = Checker::default();
-    let root = match yaml::parse(text) {
-        Ok(root) => root,
-        Err(e) => {
-            checker.problem(e.at, format!("not valid YAML: {}", e.message));
-            return Err(checker.into_error(path));
-        }
-    };
-    let value = check(&mut checker, &root);
-    if checker.is_clean() {
-        Ok(value)
-    } else {
-        Err(checker.into_error(path))
-    }
+    validated(path, &text, |checker: &mut Checker, root| {
+        checker.policy_file(root)
+    })
 }
 
 #[cfg(test)]

@@ -4,13 +4,13 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::yaml::{Node, Position, Value};
-use super::{CitedSource, Claim, ClaimKind, ClaimsFile, InvalidClaims, Problem, Product, Waiver};
+use super::{CitedSource, Claim, ClaimKind, ClaimsFile, Product, Waiver};
 use crate::citation::CitedAs;
 use crate::ids::{Doi, Pmcid, Pmid};
 use crate::policy::waiver_problems;
 use crate::policy::{Code, Level, OverrideSource, Policy};
 use crate::text::did_you_mean;
+use crate::yaml::{Node, Position, Reader, Value};
 
 const TOP_KEYS: [&str; 4] = ["product", "policy", "claims", "waivers"];
 const WAIVER_KEYS: [&str; 6] = [
@@ -25,122 +25,30 @@ const PRODUCT_KEYS: [&str; 2] = ["name", "terms"];
 const CLAIM_KEYS: [&str; 6] = ["id", "text", "kind", "keywords", "citations", "note"];
 const CITATION_KEYS: [&str; 4] = ["pmid", "doi", "pmcid", "text"];
 
+/// The claims file's own reading, over the generic YAML [`Reader`].
 #[derive(Default)]
-pub(super) struct Checker {
-    problems: Vec<Problem>,
+pub(super) struct Checker(Reader);
+
+impl std::ops::Deref for Checker {
+    type Target = Reader;
+    fn deref(&self) -> &Reader {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Checker {
+    fn deref_mut(&mut self) -> &mut Reader {
+        &mut self.0
+    }
+}
+
+impl AsMut<Reader> for Checker {
+    fn as_mut(&mut self) -> &mut Reader {
+        &mut self.0
+    }
 }
 
 impl Checker {
-    pub(super) fn is_clean(&self) -> bool {
-        self.problems.is_empty()
-    }
-
-    pub(super) fn problem(&mut self, at: Position, message: String) {
-        self.problems.push(Problem {
-            line: at.line,
-            column: at.column,
-            message,
-        });
-    }
-
-    pub(super) fn into_error(mut self, path: &Path) -> InvalidClaims {
-        self.problems.sort_by_key(|p| (p.line, p.column));
-        InvalidClaims {
-            path: path.to_owned(),
-            problems: self.problems,
-        }
-    }
-
-    /// The entries of a mapping, reporting unknown and repeated keys.
-    fn mapping<'n>(
-        &mut self,
-        node: &'n Node,
-        what: &str,
-        known: &[&str],
-    ) -> BTreeMap<&'n str, &'n Node> {
-        let mut fields = BTreeMap::new();
-        let Value::Mapping(entries) = &node.value else {
-            self.problem(
-                node.at,
-                format!(
-                    "{what} must be a mapping of keys ({}), found {}",
-                    known.join(", "),
-                    node.describe()
-                ),
-            );
-            return fields;
-        };
-        for (key, value) in entries {
-            let Some(name) = key.as_str() else {
-                self.problem(key.at, format!("keys of {what} must be plain words"));
-                continue;
-            };
-            if !known.contains(&name) {
-                let mut hint = did_you_mean(name, known.iter().copied());
-                if hint.is_empty() {
-                    hint = format!("; known keys: {}", known.join(", "));
-                }
-                self.problem(key.at, format!("unknown key `{name}` in {what}{hint}"));
-                continue;
-            }
-            if fields.insert(name, value).is_some() {
-                self.problem(
-                    key.at,
-                    format!("`{name}` is given twice in {what}; keep one"),
-                );
-            }
-        }
-        fields
-    }
-
-    /// A non-empty string.
-    fn text(&mut self, node: &Node, what: &str) -> Option<String> {
-        match node.as_str() {
-            Some(text) if !node.is_null() && !text.trim().is_empty() => {
-                Some(text.trim().to_owned())
-            }
-            Some(_) => {
-                self.problem(node.at, format!("{what} is empty; write it out"));
-                None
-            }
-            None => {
-                self.problem(
-                    node.at,
-                    format!("{what} must be text, found {}", node.describe()),
-                );
-                None
-            }
-        }
-    }
-
-    /// A list of non-empty strings; a single string is read as a comma-separated list
-    /// (`keywords: exosome, skin`), as people write it by hand.
-    fn words(&mut self, node: &Node, what: &str) -> Vec<String> {
-        match &node.value {
-            _ if node.is_null() => Vec::new(),
-            Value::Sequence(items) => items
-                .iter()
-                .filter_map(|item| self.text(item, what))
-                .collect(),
-            Value::Scalar { .. } => self
-                .text(node, what)
-                .map(|text| {
-                    text.split(',')
-                        .map(|w| w.trim().to_owned())
-                        .filter(|w| !w.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default(),
-            _ => {
-                self.problem(
-                    node.at,
-                    format!("{what} must be a list of words, found {}", node.describe()),
-                );
-                Vec::new()
-            }
-        }
-    }
-
     pub(super) fn file(&mut self, path: &Path, root: &Node) -> ClaimsFile {
         let mut file = ClaimsFile {
             path: path.to_owned(),
