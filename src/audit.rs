@@ -1,16 +1,19 @@
 //! The audit, from a claims file to a report: the library's entry point.
 //!
 //! ```text
-//! claims file ─▶ citations ─▶ resolve (PubmedSource) ─▶ judge ─▶ policy ─▶ Report
+//! claims file ─▶ citations ─▶ resolve (PubmedSource) ─▶ judge ─┐
+//!      └────────▶ wording lint ───────────────────────────────┴─▶ policy ─▶ Report
 //! ```
 //!
 //! Each distinct citation (with the keywords of the claim citing it) is resolved once,
 //! however many claims cite it; every claim is then judged on its citations'
-//! resolutions; the policy gives each finding its level and waiver status; the report
-//! puts it all together.
+//! resolutions, and its wording linted; the policy gives each finding its level and
+//! waiver status; the report puts it all together.
 
 use crate::claims::ClaimsFile;
+use crate::findings::Finding;
 use crate::judge::judge_claim;
+use crate::lint::Linter;
 use crate::policy::{self, Policy};
 use crate::progress::Progress;
 use crate::pubmed::source::PubmedSource;
@@ -102,10 +105,26 @@ pub fn report(
 ) -> Report {
     let mut judgements = Vec::with_capacity(file.claims.len());
     let mut findings = Vec::new();
+    let linter = Linter::new(
+        file.codes.rules,
+        file.product.class,
+        &file.product.jurisdictions,
+    );
     for (index, (claim, resolved)) in file.claims.iter().zip(&resolutions).enumerate() {
         let (judgement, raised) = judge_claim(index, claim, &file.product, resolved);
         judgements.push(judgement);
         findings.extend(raised);
+        findings.extend(linter.phrases(&claim.text).into_iter().map(|hit| Finding {
+            code: file.codes.wording(hit.rule),
+            claim: index,
+            citation: None,
+            message: format!(
+                "“{}”: {}",
+                hit.phrase,
+                first_sentence(&hit.rule.explanation)
+            ),
+            span: Some(hit.range),
+        }));
     }
     let (findings, waivers) = policy::apply(
         findings,
@@ -124,6 +143,15 @@ pub fn report(
         offline: options.offline,
         generated_at: options.generated_at.clone(),
     })
+}
+
+/// The first sentence of a rule's explanation: the finding's message.
+fn first_sentence(text: &str) -> &str {
+    let end = text
+        .char_indices()
+        .find(|&(i, c)| c == '。' || (c == '.' && text[i + 1..].starts_with(' ')))
+        .map_or(text.len(), |(i, c)| i + c.len_utf8());
+    &text[..end]
 }
 
 #[cfg(test)]

@@ -1,17 +1,24 @@
 //! Findings: what the audit found wrong, one typed stream.
 //!
-//! The stages that look at claims (judging today; a wording lint next) produce
-//! [`Finding`]s without levels. [`crate::policy::apply`] then gives each its level and
-//! waiver status, in one place. Every finding has a stable [`Code`]; a code's summary,
-//! help text and default level are written once, in the table below, and everything
-//! else (`--help`, SARIF rules, reports, the JSON schema test) reads them from here.
+//! The stages that look at claims (judging, and the wording lint) produce [`Finding`]s
+//! without levels. [`crate::policy::apply`] then gives each its level and waiver status,
+//! in one place. Every finding has a stable [`Code`]: one of the evidence checks' codes,
+//! whose summary, help text and default level are written once in the table below, or a
+//! wording rule's, which carries the same from the rules file (see [`crate::lint`]).
+//! Everything else (`--help`, SARIF rules, reports, the JSON schema test) reads them from
+//! here.
 
+use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::judge::Verdict;
+use crate::lint::{ProductClass, Rule, RuleSet};
 use crate::policy::Level;
+use crate::text::did_you_mean;
 
 macro_rules! codes {
     ($(
@@ -24,23 +31,38 @@ macro_rules! codes {
         #[non_exhaustive]
         pub enum Code {
             $(#[serde(rename = $name)] $variant,)*
+            /// A wording rule's finding.
+            #[serde(untagged)]
+            Wording(WordingCode),
         }
 
         impl Code {
+            /// The evidence checks' codes (the wording rules' are in the rules files).
             pub const ALL: &[Code] = &[$(Code::$variant,)*];
 
             pub fn as_str(self) -> &'static str {
-                match self { $(Code::$variant => $name,)* }
+                match self {
+                    $(Code::$variant => $name,)*
+                    Code::Wording(w) => &w.rule.code,
+                }
             }
 
+            /// The level the finding has unless a policy changes it; a wording rule's
+            /// may depend on the product class.
             pub fn default_level(self) -> Level {
-                match self { $(Code::$variant => Level::$level,)* }
+                match self {
+                    $(Code::$variant => Level::$level,)*
+                    Code::Wording(w) => w.rule.levels.for_class(w.class),
+                }
             }
 
             /// The verdict a claim gets when this finding denies it: the kind of problem
             /// the finding is.
             pub fn fails_as(self) -> Verdict {
-                match self { $(Code::$variant => Verdict::$fails,)* }
+                match self {
+                    $(Code::$variant => Verdict::$fails,)*
+                    Code::Wording(_) => Verdict::Wording,
+                }
             }
 
             /// Whether the audited claims file may not lower this finding's level: the
@@ -49,17 +71,28 @@ macro_rules! codes {
             /// the claim's topic, evidence too weak) can only be lowered from the
             /// reviewer's side (the command line or a `--policy` file).
             pub fn is_guarded(self) -> bool {
-                match self { $(Code::$variant => $guarded,)* }
+                match self {
+                    $(Code::$variant => $guarded,)*
+                    // Wording that denies by default (absolute safety, cures, guarantees)
+                    // is part of the same floor.
+                    Code::Wording(w) => w.rule.levels.default == Level::Deny,
+                }
             }
 
             /// One line saying what the finding means, for reports and `--help`.
             pub fn summary(self) -> &'static str {
-                match self { $(Code::$variant => $summary,)* }
+                match self {
+                    $(Code::$variant => $summary,)*
+                    Code::Wording(w) => &w.rule.name,
+                }
             }
 
             /// What to do about the finding, in a sentence or two.
             pub fn help(self) -> &'static str {
-                match self { $(Code::$variant => $help,)* }
+                match self {
+                    $(Code::$variant => $help,)*
+                    Code::Wording(w) => &w.rule.suggestion,
+                }
             }
         }
     };
@@ -132,13 +165,107 @@ codes! {
 }
 
 impl Code {
+    /// One of the evidence checks' codes by name (see [`CodeBook`] for wording rules).
     pub fn parse(text: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|c| c.as_str() == text)
     }
 
-    /// Every code's name, for "did you mean" hints and messages.
+    /// The evidence checks' code names, for "did you mean" hints and messages.
     pub fn names() -> impl Iterator<Item = &'static str> {
         Code::ALL.iter().map(|c| c.as_str())
+    }
+
+    /// The wording rule behind the code, if it is one.
+    pub fn rule(self) -> Option<&'static Rule> {
+        match self {
+            Code::Wording(w) => Some(w.rule),
+            _ => None,
+        }
+    }
+}
+
+/// A wording rule's code, and the product class its default level is for. Rules live
+/// for the whole run (the built-in set, or one read from a user's file), so the code is
+/// a reference and stays `Copy`; two codes are the same code when their rules' codes are.
+#[derive(Clone, Copy)]
+pub struct WordingCode {
+    pub rule: &'static Rule,
+    pub class: Option<ProductClass>,
+}
+
+impl PartialEq for WordingCode {
+    fn eq(&self, other: &Self) -> bool {
+        self.rule.code == other.rule.code
+    }
+}
+
+impl Eq for WordingCode {}
+
+impl PartialOrd for WordingCode {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for WordingCode {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.rule.code.cmp(&other.rule.code)
+    }
+}
+
+impl Hash for WordingCode {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.rule.code.hash(state);
+    }
+}
+
+impl fmt::Debug for WordingCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Wording({})", self.rule.code)
+    }
+}
+
+impl Serialize for WordingCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.rule.code)
+    }
+}
+
+/// Every finding code a run knows: the evidence checks' and the wording rules in force,
+/// whose levels are those for the product's class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeBook {
+    pub rules: &'static RuleSet,
+    pub class: Option<ProductClass>,
+}
+
+impl Default for CodeBook {
+    /// The built-in rules, for no particular product class.
+    fn default() -> Self {
+        CodeBook {
+            rules: RuleSet::builtin(),
+            class: None,
+        }
+    }
+}
+
+impl CodeBook {
+    /// A code by name: an evidence check's, or a wording rule's.
+    pub fn parse(&self, name: &str) -> Option<Code> {
+        Code::parse(name).or_else(|| self.rules.get(name).map(|rule| self.wording(rule)))
+    }
+
+    /// The code of a wording rule of this book.
+    pub fn wording(&self, rule: &'static Rule) -> Code {
+        Code::Wording(WordingCode {
+            rule,
+            class: self.class,
+        })
+    }
+
+    /// " (did you mean `x`?)" for an unknown code `name`.
+    pub fn hint(&self, name: &str) -> String {
+        did_you_mean(name, Code::names().chain(self.rules.codes()))
     }
 }
 
@@ -158,6 +285,8 @@ pub struct Finding {
     pub citation: Option<usize>,
     /// What is wrong, in a sentence naming the source or the wording.
     pub message: String,
+    /// For wording: the byte range of the phrase in the claim's text.
+    pub span: Option<Range<usize>>,
 }
 
 #[cfg(test)]

@@ -211,14 +211,14 @@ pub fn read_text(path: &Path, what: &str) -> Result<String, InvalidYaml> {
     String::from_utf8(bytes).map_err(|_| invalid(format!("the {what} is not UTF-8 text")))
 }
 
-/// Parses `text` as YAML and runs `check` over it with a fresh reader, collecting every
+/// Parses `text` as YAML and runs `check` over it with `reader`, collecting every
 /// problem; the value only when there were none.
-pub fn validated<R: Default + AsMut<Reader>, T>(
+pub fn validated<R: AsMut<Reader>, T>(
     path: &Path,
     text: &str,
+    mut reader: R,
     check: impl FnOnce(&mut R, &Node) -> T,
 ) -> Result<T, InvalidYaml> {
-    let mut reader = R::default();
     let root = match parse(text) {
         Ok(root) => root,
         Err(e) => {

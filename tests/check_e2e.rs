@@ -81,7 +81,7 @@ claims:
     kind: efficacy
     citations: ["Nobodyson, Q., et al., 2019. Imaginary Journal of Exosomes"]
   - id: uncited
-    text: 腫瘍形成リスクがない
+    text: 幹細胞由来の成分を含む
     kind: safety
   - id: retracted-source
     text: 細胞増殖を抑える
@@ -91,6 +91,11 @@ claims:
     text: コラーゲンを増やす
     kind: efficacy
     keywords: [collagen]
+    citations: ["PMID: 23121403"]
+  - id: absolute-safety
+    text: 再発予防に。副作用は一切ありません
+    kind: safety
+    keywords: [thromboembolism]
     citations: ["PMID: 23121403"]
 "#;
 
@@ -115,7 +120,11 @@ fn every_verdict_with_its_findings() {
 
     let off_topic = claim(&report, "off-topic");
     assert_eq!(off_topic["verdict"], "off-topic");
-    assert_eq!(codes(off_topic), ["keywords-absent", "no-relevant-source"]);
+    // 「コラーゲンを増やす」 is also a physiological promise the wording lint warns about.
+    assert_eq!(
+        codes(off_topic),
+        ["keywords-absent", "no-relevant-source", "rejuvenation"]
+    );
     assert_eq!(
         off_topic["best_evidence"],
         Value::Null,
@@ -134,7 +143,8 @@ fn every_verdict_with_its_findings() {
 
     let unresolved = claim(&report, "unresolved-citation");
     assert_eq!(unresolved["verdict"], "unresolved");
-    assert_eq!(codes(unresolved), ["citation-not-found"]);
+    // 「若返る」 is also a rejuvenation promise (a warning of the wording lint).
+    assert_eq!(codes(unresolved), ["citation-not-found", "rejuvenation"]);
     assert_eq!(unresolved["citations"][0]["status"], "not-found");
     assert_eq!(unresolved["citations"][0]["line"], 24);
 
@@ -144,11 +154,30 @@ fn every_verdict_with_its_findings() {
     assert_eq!(uncited["findings"][0]["level"], "deny");
     assert_eq!(uncited["line"], 25);
 
+    // A good trial cannot back wording that promises absolute safety.
+    let absolute = claim(&report, "absolute-safety");
+    assert_eq!(absolute["verdict"], "wording");
+    assert_eq!(absolute["citations"][0]["supports"], true);
+    let finding = &absolute["findings"][0];
+    assert_eq!(finding["code"], "safety-absolute");
+    assert_eq!(finding["level"], "deny");
+    let place = &finding["wording"];
+    assert_eq!(place["phrase"], "副作用は一切ありません");
+    // `    text: 再発予防に。副作用は一切ありません` on line 38: the phrase starts at the
+    // 17th character of the line and runs for 11.
+    assert_eq!(
+        (place["line"].as_u64(), place["column"].as_u64()),
+        (Some(38), Some(17))
+    );
+    assert_eq!(place["end_column"], 28);
+    assert!(!place["rule"]["basis"].as_array().unwrap().is_empty());
+
     let retracted = claim(&report, "retracted-source");
     assert_eq!(retracted["verdict"], "retracted");
     assert!(codes(retracted).contains(&"retracted-source".to_owned()));
 
     assert_eq!(report["summary"]["verdicts"]["supported"], 2);
+    assert_eq!(report["summary"]["verdicts"]["wording"], 1);
     assert_eq!(report["summary"]["verdicts"]["off-topic"], 1);
     assert_eq!(report["exit_code"], 2);
     assert_eq!(report["schema"], "claimaudit/report/v2");
@@ -333,12 +362,29 @@ fn the_seed_claims_offline_with_an_empty_cache_report_every_uncited_claim() {
             .arg("--offline"),
         2,
     );
+    let mut worded = 0;
     for id in &uncited {
         let c = claim(&report, id);
-        assert_eq!(c["verdict"], "uncited", "{id}");
-        assert_eq!(c["findings"][0]["code"], "uncited-claim");
+        assert_eq!(c["findings"][0]["code"], "uncited-claim", "{id}");
+        // Wording denied whatever the sources (absolute safety...) is the more serious
+        // problem of an uncited claim.
+        let denied_wording = c["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["level"] == "deny" && f["wording"].is_object());
+        let wanted = if denied_wording { "wording" } else { "uncited" };
+        worded += usize::from(denied_wording);
+        assert_eq!(c["verdict"], wanted, "{id}");
     }
-    assert_eq!(report["summary"]["verdicts"]["uncited"], uncited.len());
+    assert!(
+        worded >= 2,
+        "the seed's absolute-safety claims are denied for their wording"
+    );
+    assert_eq!(
+        report["summary"]["verdicts"]["uncited"],
+        uncited.len() - worded
+    );
     assert_eq!(
         report["summary"]["verdicts"]["not-checked"],
         file.claims.len() - uncited.len()

@@ -10,6 +10,7 @@ use claimaudit::exit::Exit;
 use claimaudit::findings::Code;
 use claimaudit::judge::Verdict;
 use claimaudit::judge::evidence::{Basis, Confidence, Design, Flag, Population};
+use claimaudit::lint::{Jurisdiction, ProductClass};
 use claimaudit::policy::{Level, WaiverOutcome};
 use claimaudit::resolve::ResolutionStatus;
 use serde::Serialize;
@@ -126,10 +127,21 @@ fn the_report_schema_lists_exactly_the_values_the_code_writes() {
     let schema: Value =
         serde_json::from_str(claimaudit::report::REPORT_JSON_SCHEMA).expect("the schema is JSON");
     let cases: Vec<(&str, Vec<String>)> = vec![
-        ("/$defs/finding/properties/code/enum", names(Code::ALL)),
         (
-            "/properties/waivers/items/properties/code/enum",
+            "/$defs/finding/properties/code/anyOf/0/enum",
             names(Code::ALL),
+        ),
+        (
+            "/properties/waivers/items/properties/code/anyOf/0/enum",
+            names(Code::ALL),
+        ),
+        (
+            "/properties/product/properties/class/oneOf/1/enum",
+            names(ProductClass::VARIANTS),
+        ),
+        (
+            "/properties/product/properties/jurisdictions/items/enum",
+            names(Jurisdiction::VARIANTS),
         ),
         (
             "/$defs/finding/properties/level/enum",

@@ -38,7 +38,7 @@ claims:
     keywords: [skin]
     citations: ["Nobodyson, Q., et al., 2019. Imaginary Journal of Exosomes"]
   - id: uncited
-    text: 腫瘍形成リスクがない
+    text: 培養上清液を点滴で投与する
     kind: safety
   - id: retracted-source
     text: 細胞増殖を抑える
@@ -233,7 +233,7 @@ fn markdown_and_csv_carry_every_claim() {
     assert!(lines[1].starts_with(
         "supported-by-rct,efficacy,6,supported,\"再発予防に効果がある, \"\"quoted\"\""
     ));
-    assert!(lines[4].starts_with("uncited,safety,21,uncited,腫瘍形成リスクがない,,"));
+    assert!(lines[4].starts_with("uncited,safety,21,uncited,培養上清液を点滴で投与する,,"));
 }
 
 fn chromium() -> Option<PathBuf> {
@@ -306,7 +306,7 @@ fn html_renders_in_headless_chromium_with_every_claim_and_verdict() {
         dom.contains("<span id=\"shown\">7</span>"),
         "the filter script ran"
     );
-    assert!(dom.contains("腫瘍形成リスクがない"));
+    assert!(dom.contains("培養上清液を点滴で投与する"));
     // And a real screenshot of it.
     let shot = setup.work.path().join("report.png");
     let output = headless(&[
@@ -386,7 +386,7 @@ fn an_applied_waiver_accepts_a_finding_but_keeps_it_visible() {
     // Hand-made: one supported claim and one uncited claim whose finding is waived.
     let expires = day(30);
     let claims = format!(
-        "product: {{name: x, terms: [aspirin]}}\nclaims:\n  - id: ok\n    text: 効果\n    kind: efficacy\n    keywords: [thromboembolism]\n    citations: [\"23121403\"]\n  - id: uncited\n    text: 腫瘍形成リスクがない\n    kind: safety\nwaivers:\n{}",
+        "product: {{name: x, terms: [aspirin]}}\nclaims:\n  - id: ok\n    text: 効果\n    kind: efficacy\n    keywords: [thromboembolism]\n    citations: [\"23121403\"]\n  - id: uncited\n    text: 培養上清液を点滴で投与する\n    kind: safety\nwaivers:\n{}",
         waiver("uncited", "uncited-claim", &day(-10), &expires)
     );
     let Some(setup) = setup(&claims) else { return };

@@ -56,6 +56,16 @@ const REJECTED_MATCH: &str = "\"Brighton TA, Zhang D. A Novel Coronavirus from P
 
 const NO_FINDINGS: &[(Code, Level)] = &[];
 
+/// `findings` and the finding of built-in wording rule `rule` at `level`.
+fn and_wording(findings: &[(Code, Level)], rule: &str, level: Level) -> &'static [(Code, Level)] {
+    let code = claimaudit::findings::CodeBook::default()
+        .parse(rule)
+        .unwrap();
+    let mut all = findings.to_vec();
+    all.push((code, level));
+    Box::leak(all.into_boxed_slice())
+}
+
 struct Case {
     id: &'static str,
     kind: &'static str,
@@ -239,8 +249,9 @@ async fn a_source_must_be_about_the_product_and_the_claims_topic() {
             .text("妊婦にも安心して使える"),
         row("children-and-elderly", "efficacy", "[budesonide]", "[asthma]", &[ASTHMA], Supported, NO_FINDINGS)
             .text("小児にも高齢者にも効果がある").best(29_768_149, Rct, 2),
-        row("safe-for-children", "safety", "[aspirin]", "[thromboembolism]", &[RCT_PMID], OffTopic,
-            &[(Code::PopulationNotStudied, Warn), (Code::NoRelevantSource, Deny)])
+        // ... and "safe for children and pregnant women" is absolute-safety wording too.
+        row("safe-for-children", "safety", "[aspirin]", "[thromboembolism]", &[RCT_PMID], Wording,
+            and_wording(&[(Code::PopulationNotStudied, Warn), (Code::NoRelevantSource, Deny)], "safety-absolute", Deny))
             .text("\"Safe for children and pregnant women\""),
         row("children-not-indexed", "background", "[wheelchair]", "[sports]", &[WHEELCHAIR], OffTopic,
             &[(Code::DesignFromWords, Warn), (Code::PopulationNotStudied, Warn), (Code::NoRelevantSource, Deny)])

@@ -11,7 +11,8 @@ use strum::VariantArray;
 
 use self::validate::Checker;
 use crate::citation::CitedAs;
-use crate::policy::{Code, Level, Policy};
+use crate::lint::{Jurisdiction, ProductClass, RuleSet};
+use crate::policy::{Code, CodeBook, Level, Policy};
 use crate::yaml::{read_text, validated};
 
 named_enum! {
@@ -47,6 +48,10 @@ pub struct Product {
     pub name: String,
     /// English words naming the product, to spot sources about something else.
     pub terms: Vec<String>,
+    /// What kind of product it is: the wording rules and their levels depend on it.
+    pub class: Option<ProductClass>,
+    /// Where the advertising is read; every jurisdiction's rules when empty.
+    pub jurisdictions: Vec<Jurisdiction>,
 }
 
 /// One cited source, as the claims file gives it, with its place in the file.
@@ -64,6 +69,9 @@ pub struct Claim {
     /// Where the `text:` value starts, for findings about the wording itself.
     pub text_line: usize,
     pub text_column: usize,
+    /// The column of the text's first character when the text is written on one line
+    /// exactly as it reads (no escapes, no folding), so a phrase in it can be pointed at.
+    pub text_inline_column: Option<usize>,
     pub kind: ClaimKind,
     pub keywords: Vec<String>,
     pub citations: Vec<CitedSource>,
@@ -90,6 +98,9 @@ pub struct Waiver {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimsFile {
     pub path: PathBuf,
+    /// The finding codes of this file: the evidence checks' and the wording rules in
+    /// force, at the levels for the product's class.
+    pub codes: CodeBook,
     pub product: Product,
     pub policy: Policy,
     pub claims: Vec<Claim>,
@@ -103,12 +114,28 @@ pub type InvalidClaims = crate::yaml::InvalidYaml;
 
 /// Reads and validates a claims file.
 pub fn load(path: &Path) -> Result<ClaimsFile, InvalidClaims> {
-    parse(path, &read_text(path, "claims file")?)
+    load_with(path, RuleSet::builtin())
 }
 
-/// Validates claims file `text` (named `path` in messages).
+/// Reads and validates a claims file whose policy and waivers may name the wording rules
+/// of `rules` (the built-in rules plus a user's).
+pub fn load_with(path: &Path, rules: &'static RuleSet) -> Result<ClaimsFile, InvalidClaims> {
+    parse_with(path, &read_text(path, "claims file")?, rules)
+}
+
+/// Validates claims file `text` (named `path` in messages), with the built-in rules.
 pub fn parse(path: &Path, text: &str) -> Result<ClaimsFile, InvalidClaims> {
-    validated(path, text, |checker: &mut Checker, root| {
+    parse_with(path, text, RuleSet::builtin())
+}
+
+/// Validates claims file `text` with the wording rules of `rules`.
+pub fn parse_with(
+    path: &Path,
+    text: &str,
+    rules: &'static RuleSet,
+) -> Result<ClaimsFile, InvalidClaims> {
+    let codes = CodeBook { rules, class: None };
+    validated(path, text, Checker::new(codes, text), |checker, root| {
         checker.file(path, root)
     })
 }
@@ -118,9 +145,9 @@ pub type LevelSetting = (Code, Level, usize);
 
 /// Reads and validates a reviewer's policy file: a `policy:` mapping of finding codes
 /// to levels, as in a claims file, but kept apart from the audited file.
-pub fn load_policy_file(path: &Path) -> Result<Vec<LevelSetting>, InvalidClaims> {
+pub fn load_policy_file(path: &Path, codes: CodeBook) -> Result<Vec<LevelSetting>, InvalidClaims> {
     let text = read_text(path, "policy file")?;
-    validated(path, &text, |checker: &mut Checker, root| {
+    validated(path, &text, Checker::new(codes, &text), |checker, root| {
         checker.policy_file(root)
     })
 }

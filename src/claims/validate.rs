@@ -7,8 +7,9 @@ use std::path::Path;
 use super::{CitedSource, Claim, ClaimKind, ClaimsFile, Product, Waiver};
 use crate::citation::CitedAs;
 use crate::ids::{Doi, Pmcid, Pmid};
+use crate::lint::{Jurisdiction, ProductClass};
 use crate::policy::waiver_problems;
-use crate::policy::{Code, Level, OverrideSource, Policy};
+use crate::policy::{Code, CodeBook, Level, OverrideSource, Policy};
 use crate::text::did_you_mean;
 use crate::yaml::{Node, Position, Reader, Value};
 
@@ -21,37 +22,77 @@ const WAIVER_KEYS: [&str; 6] = [
     "approved_on",
     "expires",
 ];
-const PRODUCT_KEYS: [&str; 2] = ["name", "terms"];
+const PRODUCT_KEYS: [&str; 4] = ["name", "terms", "class", "jurisdictions"];
 const CLAIM_KEYS: [&str; 6] = ["id", "text", "kind", "keywords", "citations", "note"];
 const CITATION_KEYS: [&str; 4] = ["pmid", "doi", "pmcid", "text"];
 
-/// The claims file's own reading, over the generic YAML [`Reader`].
-#[derive(Default)]
-pub(super) struct Checker(Reader);
+/// The claims file's own reading, over the generic YAML [`Reader`]: it knows the finding
+/// codes (the wording rules among them) and the source, to tell where a claim's text
+/// can be pointed into.
+pub(super) struct Checker<'s> {
+    reader: Reader,
+    codes: CodeBook,
+    source: &'s str,
+}
 
-impl std::ops::Deref for Checker {
+impl std::ops::Deref for Checker<'_> {
     type Target = Reader;
     fn deref(&self) -> &Reader {
-        &self.0
+        &self.reader
     }
 }
 
-impl std::ops::DerefMut for Checker {
+impl std::ops::DerefMut for Checker<'_> {
     fn deref_mut(&mut self) -> &mut Reader {
-        &mut self.0
+        &mut self.reader
     }
 }
 
-impl AsMut<Reader> for Checker {
+impl AsMut<Reader> for Checker<'_> {
     fn as_mut(&mut self) -> &mut Reader {
-        &mut self.0
+        &mut self.reader
     }
 }
 
-impl Checker {
+impl<'s> Checker<'s> {
+    pub(super) fn new(codes: CodeBook, source: &'s str) -> Self {
+        Checker {
+            reader: Reader::default(),
+            codes,
+            source,
+        }
+    }
+
+    /// A finding code by name, or a problem with a "did you mean".
+    fn code(&mut self, node: &Node, name: &str, place: &str) -> Option<Code> {
+        let code = self.codes.parse(name);
+        if code.is_none() {
+            let hint = self.codes.hint(name);
+            self.problem(
+                node.at,
+                format!("unknown finding code `{name}` in {place}{hint}"),
+            );
+        }
+        code
+    }
+
+    /// The column of a scalar's first character when the source has it verbatim on its
+    /// line (plain, or quoted without escapes).
+    fn inline_column(&self, node: &Node, value: &str) -> Option<usize> {
+        let line = self.source.lines().nth(node.at.line.checked_sub(1)?)?;
+        let rest: String = line.chars().skip(node.at.column - 1).collect();
+        let (quoted, after) = match rest.chars().next()? {
+            quote @ ('"' | '\'') => (true, rest[quote.len_utf8()..].to_owned()),
+            _ => (false, rest),
+        };
+        after
+            .starts_with(value)
+            .then_some(node.at.column + usize::from(quoted))
+    }
     pub(super) fn file(&mut self, path: &Path, root: &Node) -> ClaimsFile {
         let mut file = ClaimsFile {
             path: path.to_owned(),
+            codes: self.codes,
             product: Product::default(),
             policy: Policy::default(),
             claims: Vec::new(),
@@ -73,6 +114,37 @@ impl Checker {
             if let Some(terms) = fields.get("terms") {
                 file.product.terms = self.words(terms, "a product term");
             }
+            if let Some(node) = fields.get("class") {
+                file.product.class = self.text(node, "product.class").and_then(|name| {
+                    let class = name.parse::<ProductClass>().ok();
+                    if class.is_none() {
+                        let known: Vec<&str> = ProductClass::names().collect();
+                        self.problem(
+                            node.at,
+                            format!(
+                                "unknown product class `{name}`{}; use one of {}",
+                                did_you_mean(&name, known.iter().copied()),
+                                known.join(", ")
+                            ),
+                        );
+                    }
+                    class
+                });
+            }
+            if let Some(places) = fields.get("jurisdictions") {
+                for name in self.words(places, "a jurisdiction") {
+                    match name.parse::<Jurisdiction>() {
+                        Ok(place) => file.product.jurisdictions.push(place),
+                        Err(_) => self.problem(
+                            places.at,
+                            format!("unknown jurisdiction `{name}`; use jp, us, eu or uk"),
+                        ),
+                    }
+                }
+            }
+            // Wording rules' levels are those for this class.
+            self.codes.class = file.product.class;
+            file.codes = self.codes;
         }
         if let Some(policy) = top.get("policy") {
             for (code, level, line) in self.levels(policy) {
@@ -164,12 +236,7 @@ impl Checker {
         };
         for (key, value) in entries {
             let name = key.as_str().unwrap_or_default();
-            let Some(code) = Code::parse(name) else {
-                let hint = did_you_mean(name, Code::names());
-                self.problem(
-                    key.at,
-                    format!("unknown finding code `{name}` in `policy`{hint}"),
-                );
+            let Some(code) = self.code(key, name, "`policy`") else {
                 continue;
             };
             match value.as_str().and_then(Level::parse) {
@@ -213,17 +280,7 @@ impl Checker {
         let approved_by = required("approved_by", "who approved the waiver");
         let approved_on = required("approved_on", "the waiver's approval date");
         let expires = required("expires", "the waiver's expiry date");
-        let code = code_text.and_then(|text| match Code::parse(&text) {
-            Some(code) => Some(code),
-            None => {
-                let hint = did_you_mean(&text, Code::names());
-                self.problem(
-                    fields["code"].at,
-                    format!("unknown finding code `{text}` in a waiver{hint}"),
-                );
-                None
-            }
-        });
+        let code = code_text.and_then(|text| self.code(fields["code"], &text, "a waiver"));
         let (Some(reason), Some(approved_by), Some(approved_on), Some(expires)) =
             (reason, approved_by, approved_on, expires)
         else {
@@ -292,6 +349,10 @@ impl Checker {
                 None
             }
         };
+        let text_inline_column = fields
+            .get("text")
+            .zip(text.as_ref())
+            .and_then(|(node, value)| self.inline_column(node, value));
         let kind = match fields.get("kind") {
             Some(kind) => match kind.as_str().and_then(|k| k.parse::<ClaimKind>().ok()) {
                 Some(kind) => Some(kind),
@@ -355,6 +416,7 @@ impl Checker {
             text: text?,
             text_line: text_at.line,
             text_column: text_at.column,
+            text_inline_column,
             kind: kind?,
             keywords,
             citations,

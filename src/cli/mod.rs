@@ -4,6 +4,7 @@
 
 mod cache;
 mod check;
+mod gate;
 mod network;
 mod progress;
 mod resolve;

@@ -81,6 +81,7 @@ pub fn judge_claim(
             claim: index,
             citation,
             message,
+            span: None,
         });
     };
     let facts = ClaimFacts {

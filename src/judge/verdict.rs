@@ -140,7 +140,16 @@ pub fn settle(
     match denied {
         Some(finding) if finding.code.fails_as().severity() > verdict.severity() => (
             finding.code.fails_as(),
-            format!("{}. {}", capitalise(&finding.message), finding.code.help()),
+            format!(
+                "{}{} {}",
+                capitalise(&finding.message),
+                if finding.message.ends_with(['.', '。']) {
+                    ""
+                } else {
+                    "."
+                },
+                finding.code.help()
+            ),
         ),
         _ => (verdict, explanation),
     }

@@ -18,13 +18,14 @@ use std::path::PathBuf;
 
 use serde::{Serialize, Serializer};
 
+use crate::lint::Rule;
+
 pub use self::waivers::{
     FindingWaiver, MAX_WAIVER_DAYS, WaiverOutcome, WaiverReport, WaiverStatus, waiver_problems,
 };
 use crate::claims::{Claim, Waiver};
-pub use crate::findings::Code;
 use crate::findings::Finding;
-use crate::text::did_you_mean;
+pub use crate::findings::{Code, CodeBook};
 
 named_enum! {
     pub enum Level {
@@ -183,16 +184,17 @@ impl Policy {
     pub fn override_by_name<'a>(
         &mut self,
         overrides: impl IntoIterator<Item = (&'a str, Level)>,
+        codes: &CodeBook,
     ) -> Result<(), Vec<String>> {
         let mut unknown = Vec::new();
         for (name, level) in overrides {
-            match Code::parse(name) {
+            match codes.parse(name) {
                 Some(code) => {
                     self.set(code, level, OverrideSource::CommandLine, None);
                 }
                 None => unknown.push(format!(
-                    "unknown finding code `{name}`{} (codes are listed in `claimaudit check --help`)",
-                    did_you_mean(name, Code::names())
+                    "unknown finding code `{name}`{} (codes are listed in `claimaudit check --help` and `claimaudit rules`)",
+                    codes.hint(name)
                 )),
             }
         }
@@ -215,6 +217,59 @@ pub struct AppliedFinding {
     pub level: Level,
     pub message: String,
     pub waiver: Option<FindingWaiver>,
+    /// For wording: the phrase and where it is in the claims file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wording: Option<WordingPlace>,
+}
+
+/// The phrase a wording finding is about, and where it stands in the claims file. The
+/// end is known when the claim's text is written inline (on one line, without escapes),
+/// so a code host can underline exactly the phrase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WordingPlace {
+    pub phrase: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_column: Option<usize>,
+    #[serde(serialize_with = "rule_summary")]
+    pub rule: &'static Rule,
+}
+
+fn rule_summary<S: serde::Serializer>(
+    rule: &&'static Rule,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rule.summary().serialize(serializer)
+}
+
+impl WordingPlace {
+    /// The place of bytes `span` of `claim`'s text, found by `rule`.
+    fn of(
+        claim: &Claim,
+        span: std::ops::Range<usize>,
+        rule: &'static Rule,
+    ) -> Option<WordingPlace> {
+        let phrase = claim.text.get(span.clone())?.to_owned();
+        Some(match claim.text_inline_column {
+            Some(first) => {
+                let column = first + claim.text[..span.start].chars().count();
+                WordingPlace {
+                    end_column: Some(column + phrase.chars().count()),
+                    phrase,
+                    line: claim.text_line,
+                    column,
+                    rule,
+                }
+            }
+            None => WordingPlace {
+                phrase,
+                line: claim.text_line,
+                column: claim.text_column,
+                end_column: None,
+                rule,
+            },
+        })
+    }
 }
 
 impl AppliedFinding {
@@ -248,6 +303,10 @@ pub fn apply(
     let mut applied: Vec<AppliedFinding> = findings
         .into_iter()
         .map(|finding| AppliedFinding {
+            wording: finding
+                .span
+                .zip(finding.code.rule())
+                .and_then(|(span, rule)| WordingPlace::of(claims.get(finding.claim)?, span, rule)),
             claim: finding.claim,
             citation: finding.citation,
             code: finding.code,
@@ -302,7 +361,10 @@ mod tests {
         ));
         assert_eq!(policy.level(Code::RetractedSource), Level::Warn);
         let unknown = policy
-            .override_by_name([("uncited-claims", Level::Warn), ("erratum", Level::Deny)])
+            .override_by_name(
+                [("uncited-claims", Level::Warn), ("erratum", Level::Deny)],
+                &CodeBook::default(),
+            )
             .unwrap_err();
         assert_eq!(unknown.len(), 1);
         assert!(

@@ -14,10 +14,11 @@ use crate::policy::{Level, WaiverStatus};
 /// those refused (a notification each), so a reader of the SARIF file alone learns that
 /// the gate was moved.
 fn invocation(report: &Report) -> Value {
+    let codes = codes_of(report);
     let rule = |code: Code| {
         json!({
             "id": code.as_str(),
-            "index": Code::ALL.iter().position(|c| *c == code).unwrap_or(0),
+            "index": codes.iter().position(|c| *c == code).unwrap_or(0),
         })
     };
     let (applied, refused): (Vec<_>, Vec<_>) = report.overrides.iter().partition(|o| o.applied);
@@ -65,20 +66,47 @@ fn artifact_uri(path: &str) -> String {
     path.replace('\\', "/").trim_start_matches("./").to_owned()
 }
 
+/// A rule descriptor: what the code means and what to do; a wording rule also gives its
+/// explanation and legal basis.
+pub(super) fn rule_descriptor(code: Code) -> Value {
+    let mut rule = json!({
+        "id": code.as_str(),
+        "shortDescription": {"text": code.summary()},
+        "fullDescription": {"text": code.summary()},
+        "help": {"text": code.help()},
+        "defaultConfiguration": {"level": sarif_level(code.default_level())},
+    });
+    if let Some(wording) = code.rule() {
+        rule["name"] = json!(wording.name);
+        rule["fullDescription"] = json!({"text": wording.explanation});
+        rule["properties"] = json!({
+            "basis": wording.basis.iter().map(|b| format!("{}: {}", b.document, b.section)).collect::<Vec<_>>(),
+            "origin": wording.origin,
+        });
+    }
+    rule
+}
+
+/// The codes a run's rules list holds: every evidence check's, then the wording rules
+/// that raised a finding or had their level changed, in code order.
+fn codes_of(report: &Report) -> Vec<Code> {
+    let mut wording: Vec<Code> = report
+        .claims
+        .iter()
+        .flat_map(|c| c.all_findings())
+        .map(|f| f.code)
+        .chain(report.overrides.iter().map(|o| o.code))
+        .filter(|code| code.rule().is_some())
+        .collect();
+    wording.sort();
+    wording.dedup();
+    Code::ALL.iter().copied().chain(wording).collect()
+}
+
 impl Formatter for SarifFormatter {
     fn render(&self, report: &Report) -> String {
-        let rules: Vec<Value> = Code::ALL
-            .iter()
-            .map(|code| {
-                json!({
-                    "id": code.as_str(),
-                    "shortDescription": {"text": code.summary()},
-                    "fullDescription": {"text": code.summary()},
-                    "help": {"text": code.help()},
-                    "defaultConfiguration": {"level": sarif_level(code.default_level())},
-                })
-            })
-            .collect();
+        let codes = codes_of(report);
+        let rules: Vec<Value> = codes.iter().map(|&code| rule_descriptor(code)).collect();
         let uri = artifact_uri(&report.claims_file);
         let mut results = Vec::new();
         for claim in &report.claims {
@@ -90,10 +118,19 @@ impl Formatter for SarifFormatter {
             );
             for (line, column, findings) in located {
                 for finding in findings {
-                    let rule_index = Code::ALL
-                        .iter()
-                        .position(|c| *c == finding.code)
-                        .unwrap_or(0);
+                    let rule_index = codes.iter().position(|c| *c == finding.code).unwrap_or(0);
+                    // Wording findings point at the phrase itself.
+                    let region = match &finding.wording {
+                        Some(place) => {
+                            let mut region =
+                                json!({"startLine": place.line, "startColumn": place.column});
+                            if let Some(end) = place.end_column {
+                                region["endColumn"] = json!(end);
+                            }
+                            region
+                        }
+                        None => json!({"startLine": line, "startColumn": column}),
+                    };
                     let mut result = json!({
                         "ruleId": finding.code.as_str(),
                         "ruleIndex": rule_index,
@@ -102,7 +139,7 @@ impl Formatter for SarifFormatter {
                         "locations": [{
                             "physicalLocation": {
                                 "artifactLocation": {"uri": uri, "index": 0},
-                                "region": {"startLine": line, "startColumn": column},
+                                "region": region,
                             },
                         }],
                         "partialFingerprints": {

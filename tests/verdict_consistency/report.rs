@@ -74,7 +74,9 @@ pub(crate) fn findings_of(value: &Value, claim: &str, line: u64) -> Vec<Finding>
             code: text(&f["code"], "code").to_owned(),
             level: text(&f["level"], "level").to_owned(),
             message: text(&f["message"], "message").to_owned(),
-            line,
+            // A wording finding is placed at its phrase, the others at their claim or
+            // citation.
+            line: f["wording"]["line"].as_u64().unwrap_or(line),
             waived: f["waiver"]["status"] == "applied",
         })
         .collect()

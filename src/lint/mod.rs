@@ -1,0 +1,120 @@
+//! The wording lint: what the words of the copy say, read the way a regulator reads them.
+//!
+//! Rules are data ([`rules`], the built-in `rules.yaml` plus a user's file); the copy and
+//! the patterns are normalised alike ([`normalize`]) and searched in one pass
+//! ([`matcher`]). A [`Linter`] holds the rules in force for one product class and set of
+//! jurisdictions: `check` runs it on every claim's wording, `lint` on whole pages (whose
+//! text [`extract`] takes out of HTML or Markdown), where it also checks the disclosures
+//! a Japanese clinic page must carry.
+
+pub mod extract;
+pub mod matcher;
+pub mod normalize;
+pub mod pattern;
+pub mod rules;
+
+use std::ops::Range;
+
+use self::matcher::Matcher;
+use self::normalize::normalize;
+pub use self::rules::{Jurisdiction, ProductClass, Rule, RuleSet};
+
+/// Wording a rule flags, found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit<'r> {
+    pub rule: &'r Rule,
+    /// Byte range of the phrase in the text that was linted.
+    pub range: Range<usize>,
+    /// The phrase as written.
+    pub phrase: String,
+}
+
+/// A disclosure a page lacks, and the phrase that made it needed, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing<'r> {
+    pub rule: &'r Rule,
+    pub trigger: Option<(Range<usize>, String)>,
+}
+
+/// The rules in force for one product class and set of jurisdictions, ready to search.
+pub struct Linter<'r> {
+    class: Option<ProductClass>,
+    matcher: Matcher<'r>,
+}
+
+impl<'r> Linter<'r> {
+    /// The rules of `set` that apply to `class` in `jurisdictions` (every jurisdiction
+    /// when empty; only the rules for every product when the class is unknown).
+    pub fn new(
+        set: &'r RuleSet,
+        class: Option<ProductClass>,
+        jurisdictions: &[Jurisdiction],
+    ) -> Self {
+        let rules = set
+            .rules()
+            .iter()
+            .filter(|rule| rule.applies_to(class, jurisdictions));
+        Linter {
+            class,
+            matcher: Matcher::new(rules),
+        }
+    }
+
+    pub fn class(&self) -> Option<ProductClass> {
+        self.class
+    }
+
+    /// The phrases the rules flag in `text`, in text order.
+    pub fn phrases(&self, text: &str) -> Vec<Hit<'r>> {
+        let normalized = normalize(text);
+        self.matcher
+            .phrase_hits(&normalized)
+            .into_iter()
+            .map(|hit| {
+                let range = normalized.source_range(hit.range);
+                Hit {
+                    rule: hit.rule,
+                    phrase: text[range.clone()].to_owned(),
+                    range,
+                }
+            })
+            .collect()
+    }
+
+    /// The disclosures a whole page needs and lacks.
+    pub fn missing_disclosures(&self, text: &str) -> Vec<Missing<'r>> {
+        let normalized = normalize(text);
+        self.matcher
+            .missing_disclosures(&normalized)
+            .into_iter()
+            .map(|missing| Missing {
+                rule: missing.rule,
+                trigger: missing.trigger.map(|range| {
+                    let range = normalized.source_range(range);
+                    (range.clone(), text[range].to_owned())
+                }),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_rules_are_valid_and_their_examples_behave() {
+        let set = RuleSet::builtin();
+        assert!(set.rules().len() >= 20);
+        let problems = set.examples_problems();
+        assert!(
+            problems.is_empty(),
+            "{}",
+            problems
+                .iter()
+                .map(|p| format!("rules.yaml:{}: {}", p.line, p.message))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}

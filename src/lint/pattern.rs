@@ -1,0 +1,287 @@
+//! The pattern language of the wording rules, and what a pattern compiles to.
+//!
+//! A pattern is a phrase as it would be written, with three additions:
+//! - `(a|b|c)`: any one of the alternatives (`副作用(がない|なし|ゼロ)`); `(a|b)?`: or
+//!   none of them;
+//! - `…` (or `...`): a gap of up to twelve Japanese characters or four English words,
+//!   within one sentence
+//!   (`副作用…ありません` finds 「副作用は一切ありません」);
+//! - `~` after an English word: its inflections (`cure~` is cure, cures, cured, curing).
+//!
+//! Everything else is literal, and is normalised like the copy (see
+//! [`super::normalize`]): case, width, kana and spacing never matter. English words
+//! match whole words only: `cure` is not found in "manicure".
+
+use super::normalize::{BOUNDARY, normalize};
+
+/// The longest gap `…` stands for: twelve Japanese characters, or four English words
+/// (see the matcher's `gap_window`).
+pub const GAP: usize = 12;
+
+/// More alternatives than this for one part of a pattern is a mistake, not a pattern.
+const MAX_ALTERNATIVES: usize = 4096;
+
+/// What a pattern compiles to: parts in order, each a set of alternative phrases, with a
+/// gap of up to [`GAP`] characters between each two.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sequence {
+    pub parts: Vec<Vec<String>>,
+}
+
+/// A piece of a pattern as written.
+enum Piece {
+    Literal(String),
+    Choice(Vec<String>),
+    Gap,
+}
+
+/// Compiles a pattern, or says what is wrong with it.
+pub fn compile(written: &str) -> Result<Sequence, String> {
+    let pieces = pieces(written)?;
+    if matches!(pieces.first(), Some(Piece::Gap)) || matches!(pieces.last(), Some(Piece::Gap)) {
+        return Err("a gap `…` must stand between two words, not at an end".into());
+    }
+    let mut parts = Vec::new();
+    for segment in pieces.split(|p| matches!(p, Piece::Gap)) {
+        if segment.is_empty() {
+            return Err("two gaps `…` in a row".into());
+        }
+        // Every combination of the segment's choices.
+        let mut phrases = vec![String::new()];
+        for piece in segment {
+            let options: Vec<&str> = match piece {
+                Piece::Literal(text) => vec![text],
+                Piece::Choice(alternatives) => alternatives.iter().map(String::as_str).collect(),
+                Piece::Gap => unreachable!("split on gaps"),
+            };
+            phrases = phrases
+                .iter()
+                .flat_map(|done| options.iter().map(move |option| format!("{done}{option}")))
+                .collect();
+            if phrases.len() > MAX_ALTERNATIVES {
+                return Err(format!(
+                    "one part of the pattern stands for more than {MAX_ALTERNATIVES} phrases; split it into several patterns"
+                ));
+            }
+        }
+        let mut alternatives: Vec<String> = Vec::new();
+        for phrase in &phrases {
+            let normal = normalize(phrase).as_str().trim().to_owned();
+            if normal.contains(BOUNDARY) {
+                return Err("a pattern cannot run across the end of a sentence".into());
+            }
+            if normal.is_empty() {
+                return Err(format!(
+                    "`{phrase}` is empty once brackets and punctuation are dropped; the pattern has no words there"
+                ));
+            }
+            if !alternatives.contains(&normal) {
+                alternatives.push(normal);
+            }
+        }
+        parts.push(alternatives);
+    }
+    Ok(Sequence { parts })
+}
+
+/// Splits a pattern into literals, choices and gaps.
+fn pieces(written: &str) -> Result<Vec<Piece>, String> {
+    let mut pieces = Vec::new();
+    let mut literal = String::new();
+    let mut chars = written.chars().peekable();
+    let flush = |literal: &mut String, pieces: &mut Vec<Piece>| {
+        if !literal.is_empty() {
+            pieces.push(Piece::Literal(std::mem::take(literal)));
+        }
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '(' => {
+                flush(&mut literal, &mut pieces);
+                let mut group = String::new();
+                loop {
+                    match chars.next() {
+                        Some(')') => break,
+                        Some('(') => return Err("choices `( | )` cannot be nested".into()),
+                        Some(c) => group.push(c),
+                        None => return Err("a `(` is not closed by `)`".into()),
+                    }
+                }
+                if group.contains('…') || group.contains("...") {
+                    return Err("a gap `…` cannot stand inside a choice `( | )`".into());
+                }
+                let mut alternatives = Vec::new();
+                for alternative in group.split('|') {
+                    if alternative.is_empty() {
+                        return Err(format!(
+                            "`({group})` has an empty choice; mark an optional choice with `?`"
+                        ));
+                    }
+                    alternatives.extend(inflected(alternative));
+                }
+                let inflect_all = chars.peek() == Some(&'~');
+                if inflect_all {
+                    chars.next();
+                    alternatives = alternatives.iter().flat_map(|a| inflect(a)).collect();
+                }
+                if chars.peek() == Some(&'?') {
+                    // `(に)?`: the choice may be left out.
+                    chars.next();
+                    alternatives.push(String::new());
+                }
+                pieces.push(Piece::Choice(alternatives));
+            }
+            ')' | '|' => return Err(format!("`{c}` outside a choice `(a|b)`")),
+            '?' => {
+                return Err(
+                    "`?` makes a choice optional: write it after `( )`, as in `(に)?`".into(),
+                );
+            }
+            '…' => {
+                flush(&mut literal, &mut pieces);
+                pieces.push(Piece::Gap);
+            }
+            '.' if chars.peek() == Some(&'.') => {
+                let mut dots = 1;
+                while chars.peek() == Some(&'.') {
+                    chars.next();
+                    dots += 1;
+                }
+                if dots != 3 {
+                    return Err("write a gap as `…` or `...`".into());
+                }
+                flush(&mut literal, &mut pieces);
+                pieces.push(Piece::Gap);
+            }
+            '~' => {
+                // The last word of the literal so far takes its inflections.
+                let word_start = literal
+                    .rfind(|c: char| !c.is_ascii_alphabetic())
+                    .map_or(0, |i| i + 1);
+                let word = literal.split_off(word_start);
+                if word.is_empty() {
+                    return Err("`~` must follow an English word (`cure~`)".into());
+                }
+                flush(&mut literal, &mut pieces);
+                pieces.push(Piece::Choice(inflect(&word)));
+            }
+            c => literal.push(c),
+        }
+    }
+    flush(&mut literal, &mut pieces);
+    Ok(pieces)
+}
+
+/// An alternative inside a choice, with `~` on its own last word honoured.
+fn inflected(alternative: &str) -> Vec<String> {
+    match alternative.strip_suffix('~') {
+        Some(stem) => {
+            let split = stem
+                .rfind(|c: char| !c.is_ascii_alphabetic())
+                .map_or(0, |i| i + 1);
+            let (head, word) = stem.split_at(split);
+            inflect(word)
+                .into_iter()
+                .map(|w| format!("{head}{w}"))
+                .collect()
+        }
+        None => vec![alternative.to_owned()],
+    }
+}
+
+/// An English word and its regular inflections: cure → cures, cured, curing.
+fn inflect(word: &str) -> Vec<String> {
+    let lower = word.to_ascii_lowercase();
+    let mut forms = vec![word.to_owned()];
+    let consonant_y = lower.ends_with('y')
+        && lower.len() > 1
+        && !lower[..lower.len() - 1].ends_with(['a', 'e', 'i', 'o', 'u']);
+    if consonant_y {
+        let stem = &word[..word.len() - 1];
+        forms.extend([
+            format!("{stem}ies"),
+            format!("{stem}ied"),
+            format!("{word}ing"),
+        ]);
+    } else if lower.ends_with('e') {
+        let stem = &word[..word.len() - 1];
+        forms.extend([format!("{word}s"), format!("{word}d"), format!("{stem}ing")]);
+    } else if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|end| lower.ends_with(end))
+    {
+        forms.extend([
+            format!("{word}es"),
+            format!("{word}ed"),
+            format!("{word}ing"),
+        ]);
+    } else {
+        forms.extend([
+            format!("{word}s"),
+            format!("{word}ed"),
+            format!("{word}ing"),
+        ]);
+    }
+    forms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(pattern: &str) -> Vec<Vec<String>> {
+        compile(pattern).unwrap().parts
+    }
+
+    #[test]
+    fn choices_gaps_and_inflections() {
+        assert_eq!(
+            parts("副作用(がない|なし|ゼロ)"),
+            [["副作用がない", "副作用なし", "副作用ぜろ"]]
+        );
+        assert_eq!(parts("副作用…ありません"), [["副作用"], ["ありません"]]);
+        assert_eq!(parts("risk ... free"), [["risk"], ["free"]]);
+        assert_eq!(
+            parts("cure~ cancer"),
+            [[
+                "cure cancer",
+                "cures cancer",
+                "cured cancer",
+                "curing cancer"
+            ]]
+        );
+        assert_eq!(
+            parts("(heal|remedy~)"),
+            [["heal", "remedy", "remedies", "remedied", "remedying"]]
+        );
+        assert_eq!(
+            parts("(fix|reach)~"),
+            [[
+                "fix", "fixes", "fixed", "fixing", "reach", "reaches", "reached", "reaching"
+            ]]
+        );
+        assert_eq!(parts("絶対(に)?安全"), [["絶対に安全", "絶対安全"]]);
+        assert_eq!(parts("Ｎｏ．１"), [["no.1"]]);
+        assert_eq!(parts("risk-free"), [["risk free"]]);
+    }
+
+    #[test]
+    fn mistakes_are_explained() {
+        for (bad, says) in [
+            ("(a|b", "not closed"),
+            ("a|b", "outside a choice"),
+            ("(a||b)", "empty choice"),
+            ("(a|(b|c))", "nested"),
+            ("…ない", "between two words"),
+            ("「」", "no words"),
+            ("~x", "must follow"),
+            ("a..b", "gap"),
+            ("a?", "optional"),
+            ("(a…b)", "inside a choice"),
+            ("安全です。効果", "end of a sentence"),
+        ] {
+            let error = compile(bad).unwrap_err();
+            assert!(error.contains(says), "{bad}: {error}");
+        }
+    }
+}
