@@ -116,6 +116,7 @@ fn japanese_development_copy() {
     check("dev1-ja.tsv");
     check("dev2-ja.tsv");
     check("dev3-ja.tsv");
+    check("dev4-ja.tsv");
 }
 
 #[test]
@@ -123,6 +124,7 @@ fn english_development_copy() {
     check("dev1-en.tsv");
     check("dev2-en.tsv");
     check("dev3-en.tsv");
+    check("dev4-en.tsv");
 }
 
 #[test]
@@ -139,7 +141,7 @@ fn english_test_copy() {
 #[ignore]
 fn per_rule_recall() {
     let set = RuleSet::builtin();
-    for file in ["dev3-ja.tsv", "dev3-en.tsv"] {
+    for file in ["dev4-ja.tsv", "dev4-en.tsv"] {
         let mut stats: std::collections::BTreeMap<String, (usize, usize, usize)> =
             Default::default();
         for row in rows(file) {

@@ -53,7 +53,7 @@ pub(super) struct CheckArgs {
 }
 
 /// `--format` for `check`.
-fn report_format() -> impl clap::builder::TypedValueParser<Value = ReportFormat> {
+pub(super) fn report_format() -> impl clap::builder::TypedValueParser<Value = ReportFormat> {
     format_parser(
         ReportFormat::VARIANTS,
         ReportFormat::as_str,

@@ -5,9 +5,11 @@
 mod cache;
 mod check;
 mod gate;
+mod lint;
 mod network;
 mod progress;
 mod resolve;
+mod rules;
 mod show;
 
 use std::io::{self, Write};
@@ -42,6 +44,22 @@ tells CI what to do.";
 const ENVIRONMENT: &str = "\
 Environment: NCBI_EMAIL (contact address sent to NCBI), NCBI_API_KEY (raises the rate
 limit to 10/s; never printed or stored), CLAIMAUDIT_EUTILS_URL, CLAIMAUDIT_CACHE_DIR.";
+
+const LINT_HELP: &str = "Examples:
+  claimaudit lint page.html
+  claimaudit lint --class clinic --jurisdiction jp copy.md --format sarif --output lint.sarif
+  pbpaste | claimaudit lint - --as text
+
+Exit codes: 0 nothing denied, 2 a deny-level finding, 3 unreadable file or bad usage.";
+
+const RULES_HELP: &str = "A rules file (--rules FILE) is YAML with `rules:` (wording to flag) and
+`disclosures:` (what a page must say). Each rule: code, name, level (deny, warn, allow, or
+{default: warn, clinic: deny}), jurisdictions (jp, us, eu, uk), classes (optional),
+explanation, suggestion, basis (document and section; required), patterns, except,
+except_sentence, and examples with flag and pass sentences (tested when the file is
+read). Patterns: `(a|b)` a choice, `(a)?` optional, `…` a gap of up to 12 Japanese
+characters or 4 English words, `word~` English inflections. A rule with a built-in code
+replaces that rule. See the README, \"Wording rules\".";
 
 /// The exit codes and the environment, under the top-level `--help`.
 static MAIN_HELP: LazyLock<String> = LazyLock::new(|| format!("{}\n{ENVIRONMENT}", Exit::help()));
@@ -127,6 +145,18 @@ enum Command {
 
 Exit codes: 0 resolved, 2 probable, ambiguous or not found, 3 invalid usage, 4 not checked.")]
     Resolve(resolve::ResolveArgs),
+    /// Lint pages of copy for wording regulators object to, whatever the sources.
+    ///
+    /// Reads plain text, Markdown or HTML (or standard input with `-`) and flags absolute
+    /// safety, cure and guarantee wording, rankings, testimonials, speed promises,
+    /// unsupported figures, implied approval and more, in Japanese and English, each with
+    /// its legal basis and a safer wording; on a Japanese clinic page it also checks the
+    /// disclosures 医療広告ガイドライン requires. Findings point at the exact phrase.
+    #[command(after_help = LINT_HELP)]
+    Lint(lint::LintArgs),
+    /// List the wording rules in force (the built-in ones, or with --rules FILE).
+    #[command(after_help = RULES_HELP)]
+    Rules(rules::RulesArgs),
     /// Manage the record cache.
     Cache {
         #[command(subcommand)]
@@ -207,6 +237,8 @@ fn run(cli: Cli) -> Result<Exit> {
         Command::Check(args) => check::run(&cache, &args),
         Command::Show(args) => show::run(&cache, &args),
         Command::Resolve(args) => resolve::run(&cache, &args),
+        Command::Lint(args) => lint::run(&args),
+        Command::Rules(args) => rules::run(&args),
         Command::Cache { command } => cache::run(&cache, command),
     }
 }

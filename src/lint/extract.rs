@@ -12,12 +12,13 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
-/// How a file's text is marked up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SourceFormat {
-    Text,
-    Markdown,
-    Html,
+named_enum! {
+    /// How a file's text is marked up.
+    pub enum SourceFormat {
+        Text,
+        Markdown,
+        Html,
+    }
 }
 
 impl SourceFormat {

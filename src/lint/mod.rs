@@ -10,13 +10,14 @@
 pub mod extract;
 pub mod matcher;
 pub mod normalize;
+pub mod page;
 pub mod pattern;
 pub mod rules;
 
 use std::ops::Range;
 
 use self::matcher::Matcher;
-use self::normalize::normalize;
+use self::normalize::{Lines, normalize_lines};
 pub use self::rules::{Jurisdiction, ProductClass, Rule, RuleSet};
 
 /// Wording a rule flags, found in a text.
@@ -66,7 +67,12 @@ impl<'r> Linter<'r> {
 
     /// The phrases the rules flag in `text`, in text order.
     pub fn phrases(&self, text: &str) -> Vec<Hit<'r>> {
-        let normalized = normalize(text);
+        self.phrases_in(text, Lines::Wrapped)
+    }
+
+    /// The phrases the rules flag in `text`, whose line breaks mean what `lines` says.
+    pub fn phrases_in(&self, text: &str, lines: Lines) -> Vec<Hit<'r>> {
+        let normalized = normalize_lines(text, lines);
         self.matcher
             .phrase_hits(&normalized)
             .into_iter()
@@ -82,8 +88,8 @@ impl<'r> Linter<'r> {
     }
 
     /// The disclosures a whole page needs and lacks.
-    pub fn missing_disclosures(&self, text: &str) -> Vec<Missing<'r>> {
-        let normalized = normalize(text);
+    pub fn missing_disclosures(&self, text: &str, lines: Lines) -> Vec<Missing<'r>> {
+        let normalized = normalize_lines(text, lines);
         self.matcher
             .missing_disclosures(&normalized)
             .into_iter()
@@ -101,6 +107,23 @@ impl<'r> Linter<'r> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_rule_shows_what_it_flags_and_passes_in_both_languages() {
+        let japanese = |text: &String| text.chars().any(normalize::is_japanese);
+        let mut missing = Vec::new();
+        for rule in RuleSet::builtin().rules() {
+            for (list, what) in [(&rule.examples_flag, "flag"), (&rule.examples_pass, "pass")] {
+                if !list.iter().any(japanese) {
+                    missing.push(format!("{}: no Japanese `{what}` example", rule.code));
+                }
+                if !list.iter().any(|t| !japanese(t)) {
+                    missing.push(format!("{}: no English `{what}` example", rule.code));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
+    }
 
     #[test]
     fn the_builtin_rules_are_valid_and_their_examples_behave() {

@@ -100,15 +100,22 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_japanese(c)
 }
 
-/// Characters that carry no words: brackets, quotes, decorations, list bullets.
+/// Characters that carry no words but join what is around them: apostrophes ("it's" is
+/// "its") and emphasis marks.
 fn is_dropped(c: char) -> bool {
+    matches!(c, '\'' | '`' | '´' | '‘' | '’' | '*' | '_' | '\u{FE0F}')
+}
+
+/// Characters that carry no words and separate what is around them, as a space would:
+/// brackets, quotes, bullets, decorations, emoji ("【Before/After】3か月" reads "before
+/// after 3か月"; next to Japanese the space is dropped again).
+fn separates(c: char) -> bool {
     matches!(c,
         '「' | '」' | '『' | '』' | '【' | '】' | '〔' | '〕' | '〈' | '〉' | '《' | '》'
-        | '[' | ']' | '(' | ')' | '{' | '}' | '"' | '\'' | '`' | '´'
-        | '“' | '”' | '‘' | '’' | '*' | '_' | '|'
+        | '[' | ']' | '(' | ')' | '{' | '}' | '"' | '“' | '”' | '|'
         | '、' | '・' | '･' | '※' | '〜' | '~' | '∼'
         | '★' | '☆' | '◆' | '◇' | '■' | '□' | '●' | '○' | '◎' | '▼' | '▲' | '►' | '▶'
-        | '♪' | '♡' | '♥' | '❤' | '✓' | '✔' | '✨' | '⚠' | '\u{FE0F}')
+        | '♪' | '♡' | '♥' | '❤' | '✓' | '✔' | '✨' | '⚠')
         || ('\u{1F000}'..='\u{1FAFF}').contains(&c) // emoji
         || ('\u{2600}'..='\u{27BF}').contains(&c) // symbols and dingbats
 }
@@ -120,6 +127,66 @@ fn ends_sentence(c: char) -> bool {
 
 /// Normalises `source` (see the module documentation).
 pub fn normalize(source: &str) -> Normalized {
+    normalize_lines(source, Lines::Wrapped)
+}
+
+/// What a single line break means in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    /// Plain copy: a line break may wrap a sentence (「副作用が\nない」 is one phrase),
+    /// unless the next line starts a list item, a table row or a heading, or the line
+    /// ends a sentence or a label (":").
+    Wrapped,
+    /// Text taken out of HTML or Markdown, whose soft wraps are already joined: every line
+    /// is a block of its own.
+    Blocks,
+}
+
+/// Whether a line starting at `rest` begins a new block: a list item, a table row, a
+/// heading, a bullet or an emoji-led line.
+fn starts_block(rest: &str) -> bool {
+    let line = rest.trim_start_matches([' ', '\t', '\u{3000}']);
+    let mut chars = line.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let second = chars.next();
+    matches!(
+        first,
+        '-' | '*'
+            | '+'
+            | '・'
+            | '•'
+            | '|'
+            | '｜'
+            | '#'
+            | '>'
+            | '【'
+            | '■'
+            | '□'
+            | '◆'
+            | '◇'
+            | '●'
+            | '○'
+            | '◎'
+            | '★'
+            | '☆'
+            | '▼'
+            | '▶'
+            | '►'
+            | '※'
+            | '〇'
+    ) || separates(first)
+        || (first.is_ascii_digit() || ('０'..='９').contains(&first))
+            && matches!(second, Some('.' | ')' | '．' | '）' | '、'))
+        || matches!(
+            (first, second),
+            ('Q' | 'A' | 'Ｑ' | 'Ａ', Some('.' | '．' | ':' | '：'))
+        )
+}
+
+/// Normalises `source`, reading its line breaks as `lines` says.
+pub fn normalize_lines(source: &str, lines: Lines) -> Normalized {
     let mut out = Normalized::default();
     // Whitespace seen but not yet written: its source range and how many line breaks.
     let mut pending: Option<(Range<usize>, usize)> = None;
@@ -128,7 +195,17 @@ pub fn normalize(source: &str) -> Normalized {
         // A hyphen or slash joins words the way a space does: "risk-free" is "risk free",
         // "before/after" is "before after".
         if c.is_whitespace() || matches!(c, '-' | '\u{2010}' | '\u{2011}' | '/' | '／') {
-            let breaks = usize::from(c == '\n');
+            let breaks = match c {
+                // A line break that ends a block counts as a blank line.
+                '\n' if lines == Lines::Blocks
+                    || starts_block(&source[at + 1..])
+                    || matches!(out.last_char(), Some(':' | BOUNDARY)) =>
+                {
+                    2
+                }
+                '\n' => 1,
+                _ => 0,
+            };
             pending = Some(match pending {
                 Some((range, n)) => (range.start..origin.end, n + breaks),
                 None => (origin, breaks),
@@ -153,6 +230,10 @@ pub fn normalize(source: &str) -> Normalized {
             for lower in n.to_lowercase() {
                 let c = to_hiragana(lower);
                 if c == ',' {
+                    pending.get_or_insert((origin.clone(), 0));
+                    continue;
+                }
+                if separates(c) {
                     pending.get_or_insert((origin.clone(), 0));
                     continue;
                 }
@@ -286,6 +367,13 @@ mod tests {
             "the no. 1 clinic.\nbook now"
         );
         assert_eq!(n("safe\nand fast"), "safe and fast");
+        // A line break before a list item or after a label ends the block.
+        assert_eq!(n("特徴:\n- 高い増殖能"), "特徴:\n高い増殖能");
+        assert_eq!(n("副作用が\n・ない"), "副作用が\nない");
+        assert_eq!(
+            normalize_lines("副作用が\nない", Lines::Blocks).as_str(),
+            "副作用が\nない"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! CSV for spreadsheets: one row per claim and citation (a claim without citations
 //! has one row with the citation columns empty).
 
+use super::escape::csv_field as field;
 use super::{Formatter, Report};
 use crate::policy::AppliedFinding;
 
@@ -31,15 +32,6 @@ const HEADER: [&str; 18] = [
 fn finding_label(finding: &AppliedFinding) -> String {
     let waived = if finding.counts() { "" } else { "(waived)" };
     format!("{}:{}{waived}", finding.level.as_str(), finding.code)
-}
-
-/// RFC 4180: quote a field when it holds a comma, quote, or line break.
-fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
 }
 
 impl Formatter for CsvFormatter {

@@ -26,7 +26,7 @@ fn language(report: &Report) -> &'static str {
     }
 }
 
-const STYLE: &str = r#"
+pub(super) const STYLE: &str = r#"
 :root { --ok: #1b7f3b; --weak: #a86400; --bad: #b3261e; --muted: #5f6368; }
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "Hiragino Sans", "Noto Sans JP", sans-serif; margin: 0 auto; max-width: 60rem; padding: 1.5rem; color: #202124; }
 h1 { font-size: 1.5rem; margin: 0 0 .25rem; }

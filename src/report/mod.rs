@@ -11,6 +11,7 @@ pub mod escape;
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod lint;
 pub mod markdown;
 pub mod records;
 pub mod resolution;

@@ -8,20 +8,19 @@ use serde_json::{Value, json};
 
 use super::{Formatter, Report};
 use crate::findings::Code;
-use crate::policy::{Level, WaiverStatus};
+use crate::policy::{Level, Override, WaiverStatus};
 
 /// The run itself: the level changes applied (SARIF's `ruleConfigurationOverrides`) and
 /// those refused (a notification each), so a reader of the SARIF file alone learns that
-/// the gate was moved.
-fn invocation(report: &Report) -> Value {
-    let codes = codes_of(report);
+/// the gate was moved. `codes` is the run's rules list, in order.
+pub(super) fn invocation(overrides: &[Override], codes: &[Code]) -> Value {
     let rule = |code: Code| {
         json!({
             "id": code.as_str(),
             "index": codes.iter().position(|c| *c == code).unwrap_or(0),
         })
     };
-    let (applied, refused): (Vec<_>, Vec<_>) = report.overrides.iter().partition(|o| o.applied);
+    let (applied, refused): (Vec<_>, Vec<_>) = overrides.iter().partition(|o| o.applied);
     let overrides: Vec<Value> = applied
         .iter()
         .map(|o| {
@@ -53,7 +52,7 @@ fn invocation(report: &Report) -> Value {
 
 pub struct SarifFormatter;
 
-fn sarif_level(level: Level) -> &'static str {
+pub(super) fn sarif_level(level: Level) -> &'static str {
     match level {
         Level::Deny => "error",
         Level::Warn => "warning",
@@ -62,7 +61,7 @@ fn sarif_level(level: Level) -> &'static str {
 }
 
 /// The claims file as a repository-relative URI.
-fn artifact_uri(path: &str) -> String {
+pub(super) fn artifact_uri(path: &str) -> String {
     path.replace('\\', "/").trim_start_matches("./").to_owned()
 }
 
@@ -162,7 +161,7 @@ impl Formatter for SarifFormatter {
                 }
             }
         }
-        let invocation = invocation(report);
+        let invocation = invocation(&report.overrides, &codes);
         let sarif = json!({
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",

@@ -1,0 +1,215 @@
+//! Linting whole pages of copy (`claimaudit lint`): each file's readable text is taken
+//! out of its markup, the wording rules run over it, and, for a clinic page, the
+//! disclosures Japanese rules require are checked; every finding points back at the
+//! exact phrase in the file as written.
+
+use std::collections::HashMap;
+
+use super::extract::{SourceFormat, extract, line_column};
+use super::normalize::{Lines, normalize};
+use super::{Jurisdiction, Linter, ProductClass, RuleSet};
+use crate::findings::CodeBook;
+use crate::policy::Policy;
+use crate::report::Tool;
+use crate::report::lint::{ClassChoice, LintFinding, LintReport, LintedFile, context};
+
+/// One file of copy to lint.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// How reports name it (`-` for standard input).
+    pub path: String,
+    pub source: String,
+    pub format: SourceFormat,
+}
+
+/// How to lint.
+#[derive(Debug, Clone)]
+pub struct LintOptions {
+    pub rules: &'static RuleSet,
+    /// The product class, or `None` to tell it from each page's words.
+    pub class: Option<ProductClass>,
+    /// Every jurisdiction when empty.
+    pub jurisdictions: Vec<Jurisdiction>,
+    pub policy: Policy,
+    /// The report's one timestamp (RFC 3339, UTC).
+    pub generated_at: String,
+}
+
+/// Words that say what kind of business a page is from, most telling first: a product's
+/// legal category printed on it, then the clinic's way of speaking about itself.
+const CLASS_MARKERS: &[(ProductClass, &[&str])] = &[
+    (ProductClass::QuasiDrug, &["医薬部外品"]),
+    (
+        ProductClass::Drug,
+        &[
+            "第1類医薬品",
+            "第2類医薬品",
+            "第3類医薬品",
+            "指定第2類医薬品",
+            "otc医薬品",
+        ],
+    ),
+    (
+        ProductClass::Clinic,
+        &[
+            "当院",
+            "当クリニック",
+            "クリニック",
+            "医院",
+            "院長",
+            "診療",
+            "自由診療",
+            "施術",
+            "ご来院",
+            "clinic",
+            "our doctors",
+            "our physicians",
+            "consultation",
+        ],
+    ),
+    (
+        ProductClass::Supplement,
+        &[
+            "サプリ",
+            "健康食品",
+            "栄養機能食品",
+            "機能性表示食品",
+            "supplement",
+            "capsules",
+        ],
+    ),
+    (
+        ProductClass::Cosmetic,
+        &[
+            "化粧品",
+            "美容液",
+            "化粧水",
+            "乳液",
+            "クリーム",
+            "cosmetic",
+            "serum",
+            "moisturiser",
+            "moisturizer",
+        ],
+    ),
+];
+
+/// The class a page's own words suggest, with the word that decided it.
+pub fn detect_class(text: &str) -> Option<(ProductClass, &'static str)> {
+    let normal = normalize(text);
+    CLASS_MARKERS.iter().find_map(|(class, markers)| {
+        markers
+            .iter()
+            .find(|marker| normal.as_str().contains(normalize(marker).as_str()))
+            .map(|marker| (*class, *marker))
+    })
+}
+
+/// Lints every page and puts the findings in a report, with the levels `options.policy`
+/// gives them.
+pub fn lint_pages(pages: &[Page], options: &LintOptions) -> LintReport {
+    let mut linters: HashMap<Option<ProductClass>, Linter<'static>> = HashMap::new();
+    let files = pages
+        .iter()
+        .map(|page| {
+            let extracted = extract(&page.source, page.format);
+            let text = extracted.text();
+            let class = match options.class {
+                Some(class) => ClassChoice::Given(class),
+                None => match detect_class(text) {
+                    Some((class, word)) => ClassChoice::Detected {
+                        class,
+                        word: word.to_owned(),
+                    },
+                    None => ClassChoice::Unknown,
+                },
+            };
+            let linter = linters.entry(class.class()).or_insert_with(|| {
+                Linter::new(options.rules, class.class(), &options.jurisdictions)
+            });
+            let codes = CodeBook {
+                rules: options.rules,
+                class: class.class(),
+            };
+            // A place in the file: the source bytes of a range of the extracted text.
+            let place = |range: std::ops::Range<usize>| {
+                let source = extracted.source_range(range);
+                let (line, column) = line_column(&page.source, source.start);
+                let (end_line, end_column) = line_column(&page.source, source.end);
+                (source, line, column, end_line, end_column)
+            };
+            // Text out of markup has its soft wraps joined: each line is a block.
+            let lines = match page.format {
+                SourceFormat::Text => Lines::Wrapped,
+                SourceFormat::Markdown | SourceFormat::Html => Lines::Blocks,
+            };
+            let mut findings: Vec<LintFinding> = linter
+                .phrases_in(text, lines)
+                .into_iter()
+                .map(|hit| {
+                    let (source, line, column, end_line, end_column) = place(hit.range);
+                    let code = codes.wording(hit.rule);
+                    LintFinding {
+                        code,
+                        level: options.policy.level(code),
+                        line,
+                        column,
+                        end_line,
+                        end_column,
+                        context: context(&page.source, source.start, source.end),
+                        phrase: page.source[source].to_owned(),
+                        message: hit.rule.explanation.clone(),
+                        rule: hit.rule,
+                    }
+                })
+                .collect();
+            for missing in linter.missing_disclosures(text, lines) {
+                let code = codes.wording(missing.rule);
+                let (line, column, end_line, end_column, phrase, context) = match missing.trigger {
+                    Some((range, _)) => {
+                        let (source, line, column, end_line, end_column) = place(range);
+                        let context = context(&page.source, source.start, source.end);
+                        (
+                            line,
+                            column,
+                            end_line,
+                            end_column,
+                            page.source[source].to_owned(),
+                            context,
+                        )
+                    }
+                    None => (1, 1, 1, 1, String::new(), String::new()),
+                };
+                findings.push(LintFinding {
+                    code,
+                    level: options.policy.level(code),
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    phrase,
+                    context,
+                    message: missing.rule.explanation.clone(),
+                    rule: missing.rule,
+                });
+            }
+            findings.sort_by_key(|f| (f.line, f.column, f.code));
+            LintedFile {
+                path: page.path.clone(),
+                format: page.format,
+                class,
+                findings,
+            }
+        })
+        .collect();
+    LintReport::assemble(
+        Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        options.generated_at.clone(),
+        options.jurisdictions.clone(),
+        files,
+        options.policy.overrides().to_vec(),
+    )
+}

@@ -1,0 +1,134 @@
+//! The lint report as one self-contained HTML page, to read or file: per file, each
+//! finding with the phrase marked in its line, what to write instead and the legal basis;
+//! then the rules raised, explained.
+
+use std::fmt::Write as _;
+
+use super::super::escape::xml as escape;
+use super::super::html::STYLE;
+use super::{LintFinding, LintFormatter, LintReport};
+
+pub struct LintHtml;
+
+/// The finding's line with its phrase marked.
+fn in_context(f: &LintFinding) -> String {
+    let phrase = f.phrase.trim();
+    match f.context.find(phrase) {
+        Some(at) if !phrase.is_empty() => format!(
+            "{}<mark>{}</mark>{}",
+            escape(&f.context[..at]),
+            escape(phrase),
+            escape(&f.context[at + phrase.len()..])
+        ),
+        _ => escape(&f.context),
+    }
+}
+
+impl LintFormatter for LintHtml {
+    fn render(&self, report: &LintReport) -> String {
+        let japanese = report
+            .files
+            .iter()
+            .flat_map(|f| &f.findings)
+            .any(|f| f.phrase.chars().any(crate::lint::normalize::is_japanese));
+        let mut out = String::new();
+        let _ = write!(
+            out,
+            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>claimaudit wording lint</title>\n<style>{STYLE}mark {{ background: #fde293; }}\n.finding {{ border-left: 6px solid var(--muted); padding: .25rem .75rem; margin: 0 0 .75rem; break-inside: avoid; }}\n.finding.deny {{ border-left-color: var(--bad); }}\n.finding.warn {{ border-left-color: var(--weak); }}\n.finding p {{ margin: .2rem 0; font-weight: normal; color: #202124; }}\n</style>\n</head>\n<body>\n",
+            if japanese { "ja" } else { "en" }
+        );
+        let counts = &report.summary.findings;
+        let _ = writeln!(
+            out,
+            "<h1>Wording lint</h1>\n<p class=\"meta\">claimaudit {} · generated {} · jurisdictions: {}</p>",
+            escape(report.tool.version),
+            escape(&report.generated_at),
+            if report.jurisdictions.is_empty() {
+                "all".to_owned()
+            } else {
+                report
+                    .jurisdictions
+                    .iter()
+                    .map(|j| j.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        );
+        let _ = writeln!(
+            out,
+            "<table class=\"summary\"><tr><th>files</th><th>deny</th><th>warn</th><th>allow</th></tr><tr><td>{}</td><td class=\"deny\">{}</td><td class=\"warn\">{}</td><td class=\"allow\">{}</td></tr></table>",
+            report.summary.files, counts.deny, counts.warn, counts.allow
+        );
+        if !report.overrides.is_empty() {
+            out.push_str("<h2>Policy changes</h2>\n<ul>\n");
+            for change in &report.overrides {
+                let _ = writeln!(out, "<li>{}</li>", escape(&change.describe()));
+            }
+            out.push_str("</ul>\n");
+        }
+        for file in &report.files {
+            let _ = writeln!(
+                out,
+                "<section class=\"file\">\n<h2><code>{}</code></h2>\n<p class=\"meta\">{} · product: {}</p>",
+                escape(&file.path),
+                file.format.as_str(),
+                escape(&file.class.describe())
+            );
+            if file.findings.is_empty() {
+                out.push_str("<p>No findings.</p>\n");
+            }
+            for f in &file.findings {
+                let _ = writeln!(
+                    out,
+                    "<div class=\"finding {level}\" data-code=\"{code}\">\n<p><span class=\"{level}\">{level}</span> <code>{code}</code> {name} <span class=\"where\">line {line}, column {column}</span></p>",
+                    level = f.level.as_str(),
+                    code = escape(f.code.as_str()),
+                    name = escape(&f.rule.name),
+                    line = f.line,
+                    column = f.column,
+                );
+                if f.is_missing_disclosure() {
+                    let _ = writeln!(out, "<p>Missing: {}</p>", escape(&f.message));
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "<p class=\"wording\">{}</p>\n<p>{}</p>",
+                        in_context(f),
+                        escape(&f.message)
+                    );
+                }
+                let _ = writeln!(
+                    out,
+                    "<p><strong>Instead:</strong> {}</p>\n</div>",
+                    escape(&f.rule.suggestion)
+                );
+            }
+            out.push_str("</section>\n");
+        }
+        let rules = report.rules_raised();
+        if !rules.is_empty() {
+            out.push_str("<h2>Rules raised, and their basis</h2>\n<dl>\n");
+            for rule in rules {
+                let _ = writeln!(
+                    out,
+                    "<dt><code>{}</code> {}</dt><dd>{}<ul>",
+                    escape(&rule.code),
+                    escape(&rule.name),
+                    escape(&rule.explanation)
+                );
+                for basis in &rule.basis {
+                    let _ = writeln!(
+                        out,
+                        "<li>{} — {}</li>",
+                        escape(&basis.document),
+                        escape(&basis.section)
+                    );
+                }
+                out.push_str("</ul></dd>\n");
+            }
+            out.push_str("</dl>\n");
+        }
+        out.push_str("<p class=\"meta\">These findings say where wording likely conflicts with the rules cited; a reviewer confirms.</p>\n</body>\n</html>\n");
+        out
+    }
+}

@@ -1,0 +1,82 @@
+//! The lint report as SARIF 2.1.0: one rule per wording rule raised, one result per
+//! finding with a region around the exact phrase (start and end line and column), one
+//! artifact per file; level changes are the invocation's, as for `check`.
+
+use serde_json::{Value, json};
+
+use super::super::sarif::{artifact_uri, invocation, rule_descriptor, sarif_level};
+use super::{LintFormatter, LintReport};
+use crate::findings::Code;
+
+pub struct LintSarif;
+
+impl LintFormatter for LintSarif {
+    fn render(&self, report: &LintReport) -> String {
+        let mut codes: Vec<Code> = report
+            .findings()
+            .map(|(_, f)| f.code)
+            .chain(report.overrides.iter().map(|o| o.code))
+            .collect();
+        codes.sort();
+        codes.dedup();
+        let rules: Vec<Value> = codes.iter().map(|&code| rule_descriptor(code)).collect();
+        let artifacts: Vec<Value> = report
+            .files
+            .iter()
+            .map(|f| json!({"location": {"uri": artifact_uri(&f.path)}}))
+            .collect();
+        let results: Vec<Value> = report
+            .files
+            .iter()
+            .enumerate()
+            .flat_map(|(index, file)| {
+                let codes = &codes;
+                file.findings.iter().map(move |f| {
+                    let text = if f.is_missing_disclosure() {
+                        format!("{}: {}", f.rule.name, f.message)
+                    } else {
+                        format!("“{}”: {}", f.phrase.trim(), f.message)
+                    };
+                    json!({
+                        "ruleId": f.code.as_str(),
+                        "ruleIndex": codes.iter().position(|c| *c == f.code).unwrap_or(0),
+                        "level": sarif_level(f.level),
+                        "message": {"text": text},
+                        "locations": [{
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": artifact_uri(&file.path), "index": index},
+                                "region": {
+                                    "startLine": f.line,
+                                    "startColumn": f.column,
+                                    "endLine": f.end_line,
+                                    "endColumn": f.end_column,
+                                },
+                            },
+                        }],
+                        "partialFingerprints": {
+                            "claimaudit/lint/v1": format!("{}/{}/{}", file.path, f.code, f.phrase.trim()),
+                        },
+                    })
+                })
+            })
+            .collect();
+        let sarif = json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {
+                    "name": "claimaudit",
+                    "version": report.tool.version,
+                    "rules": rules,
+                }},
+                "artifacts": artifacts,
+                "columnKind": "unicodeCodePoints",
+                "invocations": [invocation(&report.overrides, &codes)],
+                "results": results,
+            }],
+        });
+        let mut out = serde_json::to_string_pretty(&sarif).expect("SARIF always serializes");
+        out.push('\n');
+        out
+    }
+}
