@@ -26,8 +26,8 @@ fn main() {
     let Some(fixtures) = support::fixtures() else {
         return;
     };
-    let claims: usize = env_number("BENCH_CLAIMS", 10_000);
-    let runs: usize = env_number("BENCH_RUNS", 3);
+    let claims: usize = support::env_number("BENCH_CLAIMS", 10_000);
+    let runs: usize = support::env_number("BENCH_RUNS", 3);
     let work = tempfile::tempdir().unwrap();
     let cache_dir = work.path().join("cache");
     let claims_path = work.path().join("claims.yaml");
@@ -102,13 +102,6 @@ fn main() {
         times[0].as_secs_f64(),
         times.len()
     );
-}
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 /// Largest resident set of any finished child process, in KiB.

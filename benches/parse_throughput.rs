@@ -11,7 +11,6 @@
 //! Run: `cargo bench --bench parse_throughput` (optional: BENCH_MB=200 BENCH_RUNS=7).
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 mod support;
 
@@ -24,8 +23,8 @@ fn main() {
         return;
     };
     let fixtures = fixtures.join("efetch");
-    let target_mb: usize = env_number("BENCH_MB", 100);
-    let runs: usize = env_number("BENCH_RUNS", 5);
+    let target_mb: usize = support::env_number("BENCH_MB", 100);
+    let runs: usize = support::env_number("BENCH_RUNS", 5);
     let articles = collect_articles(&fixtures);
     let doc = build_document(&articles, target_mb * 1_000_000);
     let mb = doc.len() as f64 / 1e6;
@@ -35,7 +34,7 @@ fn main() {
         articles.len()
     );
 
-    let full = time_runs(runs, || {
+    let full = support::time_runs(runs, || {
         let mut records = 0usize;
         let mut fields = 0usize;
         for record in ArticleReader::new(doc.as_bytes()).expect("valid document") {
@@ -46,7 +45,7 @@ fn main() {
         std::hint::black_box(fields);
         records
     });
-    let bare = time_runs(runs, || {
+    let bare = support::time_runs(runs, || {
         let mut reader = Reader::from_str(&doc);
         let mut events = 0usize;
         loop {
@@ -58,19 +57,12 @@ fn main() {
         }
         events
     });
-    report("claimaudit (every field)", mb, &full);
-    report("quick-xml events only", mb, &bare);
+    support::report_throughput("claimaudit (every field)", mb, &full);
+    support::report_throughput("quick-xml events only", mb, &bare);
     println!(
         "ratio: full reader runs at {:.2}x the bare event loop's speed (median)",
-        median(&bare).as_secs_f64() / median(&full).as_secs_f64()
+        support::median(&bare).as_secs_f64() / support::median(&full).as_secs_f64()
     );
-}
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 /// Every `<PubmedArticle>` / `<PubmedBookArticle>` element of every fixture file, as text.
@@ -117,31 +109,4 @@ fn build_document(articles: &[String], min_bytes: usize) -> String {
     }
     doc.push_str("</PubmedArticleSet>\n");
     doc
-}
-
-fn time_runs(runs: usize, mut work: impl FnMut() -> usize) -> Vec<Duration> {
-    std::hint::black_box(work()); // warm-up: page in the document, settle the allocator
-    (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            std::hint::black_box(work());
-            start.elapsed()
-        })
-        .collect()
-}
-
-fn median(times: &[Duration]) -> Duration {
-    let mut sorted = times.to_vec();
-    sorted.sort();
-    sorted[sorted.len() / 2]
-}
-
-fn report(name: &str, mb: f64, times: &[Duration]) {
-    let best = times.iter().min().unwrap();
-    println!(
-        "{name:<26} median {:>7.1} MB/s   best {:>7.1} MB/s   ({} runs)",
-        mb / median(times).as_secs_f64(),
-        mb / best.as_secs_f64(),
-        times.len()
-    );
 }

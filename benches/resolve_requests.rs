@@ -27,10 +27,10 @@ fn main() {
     let Some(fixtures) = support::fixtures() else {
         return;
     };
-    let count: usize = env_number("BENCH_CITATIONS", 30.0) as usize;
-    let rate = env_number("BENCH_RATE", 3.0);
+    let count: usize = support::env_number::<f64>("BENCH_CITATIONS", 30.0) as usize;
+    let rate = support::env_number::<f64>("BENCH_RATE", 3.0);
     let server = fake_eutils::FakeEutils::start(&fixtures);
-    let latency = env_number("BENCH_LATENCY_MS", 0.0);
+    let latency = support::env_number::<f64>("BENCH_LATENCY_MS", 0.0);
     if latency > 0.0 {
         server.set_delay(Some(Duration::from_secs_f64(latency / 1000.0)));
         println!("every answer takes {latency} ms");
@@ -86,13 +86,6 @@ fn main() {
         "one at a time:   {single:>4} requests (ratio {:.2} to the minimum)",
         single as f64 / minimum as f64
     );
-}
-
-fn env_number(name: &str, default: f64) -> f64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 fn source(

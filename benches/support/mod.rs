@@ -1,7 +1,8 @@
-//! Shared by the benchmarks: the cached E-utilities source pointed at the local stand-in.
+//! Shared by the benchmarks: the cached E-utilities source pointed at the local stand-in,
+//! the shared fixtures, and timing.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use claimaudit::pubmed::cache::Cache;
 use claimaudit::pubmed::eutils::{ApiKey, ClientConfig, EutilsClient};
@@ -58,4 +59,46 @@ pub fn fixtures() -> Option<PathBuf> {
         dir.display()
     );
     None
+}
+
+/// A number from the environment (`BENCH_MB=5`), or `default`.
+#[allow(dead_code)]
+pub fn env_number<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Times `runs` runs of `work` after one warm-up run (pages in the input, settles the
+/// allocator).
+#[allow(dead_code)]
+pub fn time_runs(runs: usize, mut work: impl FnMut() -> usize) -> Vec<Duration> {
+    std::hint::black_box(work());
+    (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            std::hint::black_box(work());
+            start.elapsed()
+        })
+        .collect()
+}
+
+#[allow(dead_code)]
+pub fn median(times: &[Duration]) -> Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    sorted[sorted.len() / 2]
+}
+
+/// One line: median and best MB/s over `mb` megabytes.
+#[allow(dead_code)]
+pub fn report_throughput(name: &str, mb: f64, times: &[Duration]) {
+    let best = times.iter().min().unwrap();
+    println!(
+        "{name:<30} median {:>7.1} MB/s   best {:>7.1} MB/s   ({} runs)",
+        mb / median(times).as_secs_f64(),
+        mb / best.as_secs_f64(),
+        times.len()
+    );
 }

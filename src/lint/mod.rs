@@ -67,14 +67,15 @@ impl<'r> Linter<'r> {
 
     /// The phrases the rules flag in `text`, in text order.
     pub fn phrases(&self, text: &str) -> Vec<Hit<'r>> {
-        self.phrases_in(text, Lines::Wrapped)
+        self.check(text, Lines::Wrapped).0
     }
 
-    /// The phrases the rules flag in `text`, whose line breaks mean what `lines` says.
-    pub fn phrases_in(&self, text: &str, lines: Lines) -> Vec<Hit<'r>> {
+    /// The phrases the rules flag in `text` (whose line breaks mean what `lines` says),
+    /// and the disclosures it needs and lacks, from one pass over it.
+    pub fn check(&self, text: &str, lines: Lines) -> (Vec<Hit<'r>>, Vec<Missing<'r>>) {
         let normalized = normalize_lines(text, lines);
-        self.matcher
-            .phrase_hits(&normalized)
+        let (phrases, missing) = self.matcher.find(&normalized);
+        let phrases = phrases
             .into_iter()
             .map(|hit| {
                 let range = normalized.source_range(hit.range);
@@ -84,14 +85,8 @@ impl<'r> Linter<'r> {
                     range,
                 }
             })
-            .collect()
-    }
-
-    /// The disclosures a whole page needs and lacks.
-    pub fn missing_disclosures(&self, text: &str, lines: Lines) -> Vec<Missing<'r>> {
-        let normalized = normalize_lines(text, lines);
-        self.matcher
-            .missing_disclosures(&normalized)
+            .collect();
+        let missing = missing
             .into_iter()
             .map(|missing| Missing {
                 rule: missing.rule,
@@ -100,7 +95,8 @@ impl<'r> Linter<'r> {
                     (range.clone(), text[range].to_owned())
                 }),
             })
-            .collect()
+            .collect();
+        (phrases, missing)
     }
 }
 

@@ -14,6 +14,9 @@
 //! kanji/kana variants.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::compose;
@@ -212,6 +215,11 @@ pub fn normalize_lines(source: &str, lines: Lines) -> Normalized {
             });
             continue;
         }
+        // ASCII needs no compatibility mapping: the common case, kept quick.
+        if c.is_ascii() {
+            emit(&mut out, &mut pending, c.to_ascii_lowercase(), &origin);
+            continue;
+        }
         for n in c.nfkc() {
             // A half-width dakuten becomes a combining mark: put it back on its kana.
             if matches!(n, '\u{3099}' | '\u{309A}')
@@ -228,30 +236,32 @@ pub fn normalize_lines(source: &str, lines: Lines) -> Normalized {
                 continue;
             }
             for lower in n.to_lowercase() {
-                let c = to_hiragana(lower);
-                if c == ',' {
-                    pending.get_or_insert((origin.clone(), 0));
-                    continue;
-                }
-                if separates(c) {
-                    pending.get_or_insert((origin.clone(), 0));
-                    continue;
-                }
-                if is_dropped(c) || c.is_whitespace() {
-                    continue;
-                }
-                if let Some((range, breaks)) = pending.take() {
-                    write_space(&mut out, range, breaks, c);
-                }
-                if ends_sentence(c) {
-                    out.push(BOUNDARY, origin.clone());
-                } else {
-                    out.push(c, origin.clone());
-                }
+                emit(&mut out, &mut pending, to_hiragana(lower), &origin);
             }
         }
     }
     apply_variants(out)
+}
+
+/// Writes one normalised char from source bytes `origin`: separators and commas become
+/// pending whitespace, dropped chars vanish, a sentence end becomes the boundary.
+fn emit(
+    out: &mut Normalized,
+    pending: &mut Option<(Range<usize>, usize)>,
+    c: char,
+    origin: &Range<usize>,
+) {
+    if c == ',' || separates(c) {
+        pending.get_or_insert((origin.clone(), 0));
+        return;
+    }
+    if is_dropped(c) || c.is_whitespace() {
+        return;
+    }
+    if let Some((range, breaks)) = pending.take() {
+        write_space(out, range, breaks, c);
+    }
+    out.push(if ends_sentence(c) { BOUNDARY } else { c }, origin.clone());
 }
 
 /// Writes the whitespace before `next`: a sentence boundary for a blank line, nothing
@@ -311,25 +321,34 @@ fn to_katakana(c: char) -> char {
 
 /// Rewrites each variant spelling, the new chars covering the source of the old.
 fn apply_variants(input: Normalized) -> Normalized {
-    if !VARIANTS.iter().any(|(from, _)| input.text.contains(from)) {
+    static SPELLINGS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(VARIANTS.iter().map(|(from, _)| from))
+            .expect("fixed strings always build")
+    });
+    let mut found = SPELLINGS.find_iter(&input.text).peekable();
+    if found.peek().is_none() {
         return input;
     }
+    let char_at = |byte: usize| input.starts.partition_point(|&s| s < byte);
     let mut out = Normalized::default();
-    let chars: Vec<char> = input.text.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let rest = &input.text[input.starts[i]..];
-        if let Some((from, to)) = VARIANTS.iter().find(|(from, _)| rest.starts_with(from)) {
-            let n = from.chars().count();
-            let origin = input.origin[i].start..input.origin[i + n - 1].end;
-            for c in to.chars() {
-                out.push(c, origin.clone());
-            }
-            i += n;
-        } else {
-            out.push(chars[i], input.origin[i].clone());
-            i += 1;
+    let mut copied = 0; // chars of the input written so far
+    for variant in found {
+        let (first, end) = (char_at(variant.start()), char_at(variant.end()));
+        for i in copied..first {
+            let c = input.text[input.starts[i]..].chars().next().unwrap_or(' ');
+            out.push(c, input.origin[i].clone());
         }
+        let origin = input.origin[first].start..input.origin[end - 1].end;
+        for c in VARIANTS[variant.pattern().as_usize()].1.chars() {
+            out.push(c, origin.clone());
+        }
+        copied = end;
+    }
+    for i in copied..input.starts.len() {
+        let c = input.text[input.starts[i]..].chars().next().unwrap_or(' ');
+        out.push(c, input.origin[i].clone());
     }
     out
 }

@@ -143,8 +143,8 @@ pub fn lint_pages(pages: &[Page], options: &LintOptions) -> LintReport {
                 SourceFormat::Text => Lines::Wrapped,
                 SourceFormat::Markdown | SourceFormat::Html => Lines::Blocks,
             };
-            let mut findings: Vec<LintFinding> = linter
-                .phrases_in(text, lines)
+            let (phrases, missing) = linter.check(text, lines);
+            let mut findings: Vec<LintFinding> = phrases
                 .into_iter()
                 .map(|hit| {
                     let (source, line, column, end_line, end_column) = place(hit.range);
@@ -163,7 +163,7 @@ pub fn lint_pages(pages: &[Page], options: &LintOptions) -> LintReport {
                     }
                 })
                 .collect();
-            for missing in linter.missing_disclosures(text, lines) {
+            for missing in missing {
                 let code = codes.wording(missing.rule);
                 let (line, column, end_line, end_column, phrase, context) = match missing.trigger {
                     Some((range, _)) => {

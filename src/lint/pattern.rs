@@ -6,7 +6,8 @@
 //! - `…` (or `...`): a gap of up to twelve Japanese characters or four English words,
 //!   within one sentence
 //!   (`副作用…ありません` finds 「副作用は一切ありません」);
-//! - `~` after an English word: its inflections (`cure~` is cure, cures, cured, curing).
+//! - `~` after an English word: its inflections (`cure~` is cure, cures, cured, curing);
+//! - `{n}`: a number, such as 3, 52, 1,200 or 4.5 (`up to {n}%`, `{n}日で`).
 //!
 //! Everything else is literal, and is normalised like the copy (see
 //! [`super::normalize`]): case, width, kana and spacing never matter. English words
@@ -21,17 +22,38 @@ pub const GAP: usize = 12;
 /// More alternatives than this for one part of a pattern is a mistake, not a pattern.
 const MAX_ALTERNATIVES: usize = 4096;
 
-/// What a pattern compiles to: parts in order, each a set of alternative phrases, with a
-/// gap of up to [`GAP`] characters between each two.
+/// What a pattern compiles to: its words (the first element, which the search looks
+/// for), then further elements, each right after the last or after a gap.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sequence {
-    pub parts: Vec<Vec<String>>,
+    /// Alternative phrases of the first words.
+    pub anchor: Vec<String>,
+    /// Whether a number stands right before the first words (`{n}% of users`).
+    pub number_before: bool,
+    pub rest: Vec<Element>,
+}
+
+/// One element of a pattern after its first words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element {
+    pub unit: Unit,
+    /// After a gap `…`; otherwise right after the previous element (a space allowed).
+    pub after_gap: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unit {
+    /// Any one of these phrases.
+    Words(Vec<String>),
+    /// A number: digits, with `,` or `.` between groups.
+    Number,
 }
 
 /// A piece of a pattern as written.
 enum Piece {
     Literal(String),
     Choice(Vec<String>),
+    Number,
     Gap,
 }
 
@@ -41,47 +63,112 @@ pub fn compile(written: &str) -> Result<Sequence, String> {
     if matches!(pieces.first(), Some(Piece::Gap)) || matches!(pieces.last(), Some(Piece::Gap)) {
         return Err("a gap `…` must stand between two words, not at an end".into());
     }
-    let mut parts = Vec::new();
-    for segment in pieces.split(|p| matches!(p, Piece::Gap)) {
-        if segment.is_empty() {
-            return Err("two gaps `…` in a row".into());
-        }
-        // Every combination of the segment's choices.
-        let mut phrases = vec![String::new()];
-        for piece in segment {
-            let options: Vec<&str> = match piece {
-                Piece::Literal(text) => vec![text],
-                Piece::Choice(alternatives) => alternatives.iter().map(String::as_str).collect(),
-                Piece::Gap => unreachable!("split on gaps"),
-            };
-            phrases = phrases
-                .iter()
-                .flat_map(|done| options.iter().map(move |option| format!("{done}{option}")))
-                .collect();
-            if phrases.len() > MAX_ALTERNATIVES {
-                return Err(format!(
-                    "one part of the pattern stands for more than {MAX_ALTERNATIVES} phrases; split it into several patterns"
-                ));
+    let mut elements: Vec<Element> = Vec::new();
+    // Literals and choices gathered for the next words element, and whether a gap
+    // stands before that element.
+    let mut words: Vec<&Piece> = Vec::new();
+    let mut after_gap = false;
+    for piece in &pieces {
+        match piece {
+            Piece::Literal(_) | Piece::Choice(_) => words.push(piece),
+            Piece::Gap | Piece::Number => {
+                if !words.is_empty() {
+                    elements.push(Element {
+                        unit: Unit::Words(phrases(&words)?),
+                        after_gap,
+                    });
+                    words.clear();
+                    after_gap = false;
+                }
+                if matches!(piece, Piece::Number) {
+                    elements.push(Element {
+                        unit: Unit::Number,
+                        after_gap,
+                    });
+                    after_gap = false;
+                } else if after_gap {
+                    return Err("two gaps `…` in a row".into());
+                } else {
+                    after_gap = true;
+                }
             }
         }
-        let mut alternatives: Vec<String> = Vec::new();
-        for phrase in &phrases {
-            let normal = normalize(phrase).as_str().trim().to_owned();
-            if normal.contains(BOUNDARY) {
-                return Err("a pattern cannot run across the end of a sentence".into());
-            }
-            if normal.is_empty() {
-                return Err(format!(
-                    "`{phrase}` is empty once brackets and punctuation are dropped; the pattern has no words there"
-                ));
-            }
-            if !alternatives.contains(&normal) {
-                alternatives.push(normal);
-            }
-        }
-        parts.push(alternatives);
     }
-    Ok(Sequence { parts })
+    if !words.is_empty() {
+        elements.push(Element {
+            unit: Unit::Words(phrases(&words)?),
+            after_gap,
+        });
+    }
+    let number_before = matches!(
+        elements.first(),
+        Some(Element {
+            unit: Unit::Number,
+            ..
+        })
+    );
+    if number_before {
+        elements.remove(0);
+        if matches!(
+            elements.first(),
+            Some(Element {
+                after_gap: true,
+                ..
+            })
+        ) {
+            return Err("a number `{n}` at the start must be followed right away by words".into());
+        }
+    }
+    let mut rest = elements.into_iter();
+    let anchor = match rest.next() {
+        Some(Element {
+            unit: Unit::Words(anchor),
+            ..
+        }) => anchor,
+        _ => return Err("the pattern has no words".into()),
+    };
+    Ok(Sequence {
+        anchor,
+        number_before,
+        rest: rest.collect(),
+    })
+}
+
+/// Every phrase a run of literals and choices stands for, normalised.
+fn phrases(pieces: &[&Piece]) -> Result<Vec<String>, String> {
+    let mut phrases = vec![String::new()];
+    for piece in pieces {
+        let options: Vec<&str> = match piece {
+            Piece::Literal(text) => vec![text],
+            Piece::Choice(alternatives) => alternatives.iter().map(String::as_str).collect(),
+            Piece::Number | Piece::Gap => unreachable!("numbers and gaps end a run of words"),
+        };
+        phrases = phrases
+            .iter()
+            .flat_map(|done| options.iter().map(move |option| format!("{done}{option}")))
+            .collect();
+        if phrases.len() > MAX_ALTERNATIVES {
+            return Err(format!(
+                "one part of the pattern stands for more than {MAX_ALTERNATIVES} phrases; split it into several patterns"
+            ));
+        }
+    }
+    let mut alternatives: Vec<String> = Vec::new();
+    for phrase in &phrases {
+        let normal = normalize(phrase).as_str().trim().to_owned();
+        if normal.contains(BOUNDARY) {
+            return Err("a pattern cannot run across the end of a sentence".into());
+        }
+        if normal.is_empty() {
+            return Err(format!(
+                "`{phrase}` is empty once brackets and punctuation are dropped; the pattern has no words there"
+            ));
+        }
+        if !alternatives.contains(&normal) {
+            alternatives.push(normal);
+        }
+    }
+    Ok(alternatives)
 }
 
 /// Splits a pattern into literals, choices and gaps.
@@ -140,6 +227,16 @@ fn pieces(written: &str) -> Result<Vec<Piece>, String> {
             '…' => {
                 flush(&mut literal, &mut pieces);
                 pieces.push(Piece::Gap);
+            }
+            '{' => {
+                let token: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                if token != "n" {
+                    return Err(format!(
+                        "`{{{token}}}` is not a token; `{{n}}` stands for a number"
+                    ));
+                }
+                flush(&mut literal, &mut pieces);
+                pieces.push(Piece::Number);
             }
             '.' if chars.peek() == Some(&'.') => {
                 let mut dots = 1;
@@ -229,21 +326,43 @@ fn inflect(word: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// The phrases of each words element, a number as `{n}`, a gap as `…`.
     fn parts(pattern: &str) -> Vec<Vec<String>> {
-        compile(pattern).unwrap().parts
+        let sequence = compile(pattern).unwrap();
+        let mut parts = Vec::new();
+        if sequence.number_before {
+            parts.push(vec!["{n}".to_owned()]);
+        }
+        parts.push(sequence.anchor);
+        for element in sequence.rest {
+            if element.after_gap {
+                parts.push(vec!["…".to_owned()]);
+            }
+            parts.push(match element.unit {
+                Unit::Words(words) => words,
+                Unit::Number => vec!["{n}".to_owned()],
+            });
+        }
+        parts
     }
 
     #[test]
     fn choices_gaps_and_inflections() {
         assert_eq!(
             parts("副作用(がない|なし|ゼロ)"),
-            [["副作用がない", "副作用なし", "副作用ぜろ"]]
+            [vec!["副作用がない", "副作用なし", "副作用ぜろ"]]
         );
-        assert_eq!(parts("副作用…ありません"), [["副作用"], ["ありません"]]);
-        assert_eq!(parts("risk ... free"), [["risk"], ["free"]]);
+        assert_eq!(
+            parts("副作用…ありません"),
+            [vec!["副作用"], vec!["…"], vec!["ありません"]]
+        );
+        assert_eq!(
+            parts("risk ... free"),
+            [vec!["risk"], vec!["…"], vec!["free"]]
+        );
         assert_eq!(
             parts("cure~ cancer"),
-            [[
+            [vec![
                 "cure cancer",
                 "cures cancer",
                 "cured cancer",
@@ -252,17 +371,23 @@ mod tests {
         );
         assert_eq!(
             parts("(heal|remedy~)"),
-            [["heal", "remedy", "remedies", "remedied", "remedying"]]
+            [vec!["heal", "remedy", "remedies", "remedied", "remedying"]]
         );
         assert_eq!(
             parts("(fix|reach)~"),
-            [[
+            [vec![
                 "fix", "fixes", "fixed", "fixing", "reach", "reaches", "reached", "reaching"
             ]]
         );
-        assert_eq!(parts("絶対(に)?安全"), [["絶対に安全", "絶対安全"]]);
-        assert_eq!(parts("Ｎｏ．１"), [["no.1"]]);
-        assert_eq!(parts("risk-free"), [["risk free"]]);
+        assert_eq!(parts("絶対(に)?安全"), [vec!["絶対に安全", "絶対安全"]]);
+        assert_eq!(parts("Ｎｏ．１"), [vec!["no.1"]]);
+        assert_eq!(parts("risk-free"), [vec!["risk free"]]);
+        assert_eq!(parts("up to {n}%"), [vec!["up to"], vec!["{n}"], vec!["%"]]);
+        assert_eq!(parts("{n}% of users"), [vec!["{n}"], vec!["% of users"]]);
+        assert_eq!(
+            parts("lose…{n} (kg|lbs)"),
+            [vec!["lose"], vec!["…"], vec!["{n}"], vec!["kg", "lbs"]]
+        );
     }
 
     #[test]
@@ -279,6 +404,8 @@ mod tests {
             ("a?", "optional"),
             ("(a…b)", "inside a choice"),
             ("安全です。効果", "end of a sentence"),
+            ("{x}", "not a token"),
+            ("{n}", "no words"),
         ] {
             let error = compile(bad).unwrap_err();
             assert!(error.contains(says), "{bad}: {error}");
