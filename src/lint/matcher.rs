@@ -423,14 +423,18 @@ fn gap_window(text: &str, from: usize) -> usize {
 }
 
 /// Whether a match at `range` is not part of a longer English word: a match that begins
-/// or ends with a letter or digit of a spaced language must not touch another one.
+/// or ends with a letter or digit of a spaced language must not touch another one. A
+/// word may follow a number directly, as a unit does ("5kg", "3cm").
 fn whole_word(text: &str, range: Range<usize>) -> bool {
     let matched = &text[range.clone()];
-    let starts_word = matched.chars().next().is_some_and(is_word_char);
+    let first = matched.chars().next();
+    let starts_word = first.is_some_and(is_word_char);
     let ends_word = matched.chars().next_back().is_some_and(is_word_char);
     let before = text[..range.start].chars().next_back();
     let after = text[range.end..].chars().next();
-    let glued_before = starts_word && before.is_some_and(is_word_char);
+    let unit_after_number =
+        first.is_some_and(char::is_alphabetic) && before.is_some_and(|c| c.is_ascii_digit());
+    let glued_before = starts_word && before.is_some_and(is_word_char) && !unit_after_number;
     let glued_after = ends_word && after.is_some_and(is_word_char);
     !(glued_before || glued_after)
 }
