@@ -119,6 +119,7 @@ fn japanese_development_copy() {
     check("dev4-ja.tsv");
     check("dev5-ja.tsv");
     check("dev6-ja.tsv");
+    check("dev7-ja.tsv");
 }
 
 #[test]
@@ -129,6 +130,7 @@ fn english_development_copy() {
     check("dev4-en.tsv");
     check("dev5-en.tsv");
     check("dev6-en.tsv");
+    check("dev7-en.tsv");
 }
 
 #[test]

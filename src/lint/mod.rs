@@ -136,4 +136,31 @@ mod tests {
                 .join("\n")
         );
     }
+
+    #[test]
+    fn texts_wrapped_in_the_rules_file_read_as_written() {
+        // Folded YAML turns a line break into a space, which Japanese does not have.
+        let wrapped = RuleSet::builtin()
+            .rules()
+            .iter()
+            .flat_map(|r| [&r.explanation, &r.suggestion])
+            .filter(|t| {
+                let chars: Vec<char> = t.chars().collect();
+                chars.windows(3).any(|w| {
+                    w[1] == ' ' && normalize::is_japanese(w[0]) && normalize::is_japanese(w[2])
+                })
+            })
+            .count();
+        assert_eq!(wrapped, 0);
+        let onset = RuleSet::builtin()
+            .rules()
+            .iter()
+            .find(|r| r.code == "onset-speed")
+            .unwrap();
+        assert!(
+            onset.suggestion.contains("個人差があります"),
+            "{}",
+            onset.suggestion
+        );
+    }
 }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::extract::{SourceFormat, extract, line_column};
-use super::normalize::{Lines, normalize};
+use super::normalize::{Lines, is_word_char, normalize};
 use super::{Jurisdiction, Linter, ProductClass, RuleSet};
 use crate::findings::CodeBook;
 use crate::policy::Policy;
@@ -97,11 +97,25 @@ const CLASS_MARKERS: &[(ProductClass, &[&str])] = &[
 /// The class a page's own words suggest, with the word that decided it.
 pub fn detect_class(text: &str) -> Option<(ProductClass, &'static str)> {
     let normal = normalize(text);
+    let normal = normal.as_str();
     CLASS_MARKERS.iter().find_map(|(class, markers)| {
         markers
             .iter()
-            .find(|marker| normal.as_str().contains(normalize(marker).as_str()))
+            .find(|marker| contains_word(normal, normalize(marker).as_str()))
             .map(|marker| (*class, *marker))
+    })
+}
+
+/// Whether `text` holds `word`, not as part of a longer English word ("clinic" is not in
+/// "clinical"; Japanese has no spaces, so a Japanese marker may stand anywhere).
+fn contains_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        let glued = |edge: Option<char>, side: Option<char>| {
+            edge.is_some_and(is_word_char) && side.is_some_and(is_word_char)
+        };
+        !glued(word.chars().next(), before) && !glued(word.chars().next_back(), after)
     })
 }
 
@@ -212,4 +226,40 @@ pub fn lint_pages(pages: &[Page], options: &LintOptions) -> LintReport {
         files,
         options.policy.overrides().to_vec(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_says_what_it_sells_in_its_own_words() {
+        let cases: &[(&str, Option<ProductClass>)] = &[
+            (
+                "当院では幹細胞培養上清液の点滴を行っています。",
+                Some(ProductClass::Clinic),
+            ),
+            (
+                "Book a consultation at our clinic.",
+                Some(ProductClass::Clinic),
+            ),
+            (
+                "【医薬部外品】薬用美白クリーム",
+                Some(ProductClass::QuasiDrug),
+            ),
+            ("第2類医薬品 かぜ薬", Some(ProductClass::Drug)),
+            ("ビタミンCサプリ 60粒", Some(ProductClass::Supplement)),
+            ("Our serum is fragrance-free.", Some(ProductClass::Cosmetic)),
+            // "clinic" inside "clinically" is not a clinic.
+            (
+                "Clinically tested capsules for daily use.",
+                Some(ProductClass::Supplement),
+            ),
+            ("Clinically tested, fragrance free.", None),
+            ("Open Monday to Friday.", None),
+        ];
+        for &(text, class) in cases {
+            assert_eq!(detect_class(text).map(|(c, _)| c), class, "{text}");
+        }
+    }
 }

@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 use serde::Serialize;
 
 use super::matcher::Matcher;
+use super::normalize::is_japanese;
 use super::pattern::{Sequence, compile};
 use crate::findings::Code;
 use crate::policy::Level;
@@ -354,8 +355,8 @@ fn read_rule(reader: &mut Reader, node: &Node, disclosure: bool, origin: &str) -
     };
     let code = required(reader, "code");
     let name = required(reader, "name");
-    let explanation = required(reader, "explanation");
-    let suggestion = required(reader, "suggestion");
+    let explanation = required(reader, "explanation").map(|t| unfold_japanese(&t));
+    let suggestion = required(reader, "suggestion").map(|t| unfold_japanese(&t));
     if let Some(code) = &code {
         let kebab = code
             .chars()
@@ -617,4 +618,22 @@ pub fn position(rule: &Rule) -> Position {
         line: rule.line,
         column: 1,
     }
+}
+
+/// Removes the spaces YAML's folded scalars (`>-`) put where a line broke between two
+/// Japanese characters: Japanese is written without spaces, so 「個人差 があります」 is a
+/// wrapped 「個人差があります」.
+fn unfold_japanese(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let joins_japanese = c == ' '
+            && i > 0
+            && chars.get(i + 1).is_some_and(|&next| is_japanese(next))
+            && is_japanese(chars[i - 1]);
+        if !joins_japanese {
+            out.push(c);
+        }
+    }
+    out
 }
