@@ -137,6 +137,22 @@ fn the_seed_pages_disclosures_are_checked() {
     // The page gives no price, and does not say the relief system does not cover the
     // treatment; it does state the other free-practice and unapproved-medicine items.
     assert_eq!(missing, ["disclosure-cost", "disclosure-relief-system"]);
+    // The table says what made the unapproved-medicine disclosure needed.
+    let table = common::claimaudit(Path::new("cache"))
+        .arg("lint")
+        .arg(&seed)
+        .output()
+        .unwrap();
+    let table = String::from_utf8(table.stdout).unwrap();
+    let relief = table
+        .split("[disclosure-relief-system]")
+        .nth(1)
+        .expect("the relief-system disclosure is in the table");
+    let reason = relief.lines().nth(2).unwrap_or_default();
+    assert!(
+        reason.trim_start().starts_with("needed because of “"),
+        "{relief}"
+    );
     // Said to be something other than a clinic's page, it needs none of them.
     let as_cosmetic = lint_json(&["--class", "cosmetic"], &seed, 2);
     assert!(

@@ -29,18 +29,25 @@ pub(super) struct GateArgs {
     allow: Vec<String>,
 
     /// The reviewer's policy file: `policy: {code: level}` as in a claims file, applied
-    /// after the claims file's and before --deny/--warn/--allow. Unlike the audited claims
-    /// file, it may lower the integrity findings.
+    /// before --deny/--warn/--allow (and, in `check`, after the claims file's own). Unlike
+    /// an audited claims file, it may lower the integrity findings.
     #[arg(long = "policy", value_name = "FILE")]
     policy_file: Option<PathBuf>,
 
+    #[command(flatten)]
+    rules: RulesFileArg,
+}
+
+/// `--rules FILE`, also taken on its own by `claimaudit rules`.
+#[derive(Debug, Clone, Args)]
+pub(super) struct RulesFileArg {
     /// Your own wording rules, on top of the built-in ones: a rule with a built-in code
     /// replaces it, others are added (format: `claimaudit rules --help`).
     #[arg(long = "rules", value_name = "FILE")]
     rules_file: Option<PathBuf>,
 }
 
-impl GateArgs {
+impl RulesFileArg {
     /// The wording rules in force: the built-in ones, with `--rules` on top.
     pub(super) fn rules(&self) -> Result<&'static RuleSet> {
         match &self.rules_file {
@@ -53,6 +60,13 @@ impl GateArgs {
                 ))
             }),
         }
+    }
+}
+
+impl GateArgs {
+    /// The wording rules in force: the built-in ones, with `--rules` on top.
+    pub(super) fn rules(&self) -> Result<&'static RuleSet> {
+        self.rules.rules()
     }
 
     /// `base` (the claims file's policy, or none), then the reviewer's policy file, then

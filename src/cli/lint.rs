@@ -42,7 +42,7 @@ pub(super) struct LintArgs {
     jurisdictions: Vec<Jurisdiction>,
 
     /// Format of the report on standard output.
-    #[arg(long, default_value = "table", value_parser = super::check::report_format())]
+    #[arg(long, default_value = "table", value_parser = lint_format())]
     format: ReportFormat,
 
     /// Also write the report to FILE, in the format its name says: .json, .sarif,
@@ -57,6 +57,14 @@ pub(super) struct LintArgs {
     /// SOURCE_DATE_EPOCH), so reruns give byte-identical reports.
     #[arg(long)]
     reproducible: bool,
+}
+
+fn lint_format() -> impl clap::builder::TypedValueParser<Value = ReportFormat> {
+    format_parser(
+        ReportFormat::VARIANTS,
+        ReportFormat::as_str,
+        ReportFormat::lint_description,
+    )
 }
 
 fn markup() -> impl clap::builder::TypedValueParser<Value = SourceFormat> {

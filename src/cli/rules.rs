@@ -14,7 +14,7 @@ use claimaudit::policy::Level;
 use claimaudit::report::records::RecordFormat;
 use claimaudit::report::text_table::aligned;
 
-use super::gate::GateArgs;
+use super::gate::RulesFileArg;
 use super::{record_format, write_stdout};
 
 #[derive(Debug, Args)]
@@ -24,7 +24,7 @@ pub(super) struct RulesArgs {
     format: RecordFormat,
 
     #[command(flatten)]
-    gate: GateArgs,
+    rules: RulesFileArg,
 }
 
 /// A rule as `rules --format json` writes it.
@@ -63,7 +63,7 @@ fn listed(rule: &Rule) -> Listed<'_> {
 }
 
 pub(super) fn run(args: &RulesArgs) -> Result<Exit> {
-    let rules = args.gate.rules()?;
+    let rules = args.rules.rules()?;
     let text = match args.format {
         RecordFormat::Json => {
             let list: Vec<Listed<'_>> = rules.rules().iter().map(listed).collect();

@@ -206,6 +206,25 @@ pub trait LintFormatter {
 }
 
 impl ReportFormat {
+    /// What the format holds for a lint run, for `claimaudit lint --help`.
+    pub fn lint_description(self) -> &'static str {
+        match self {
+            ReportFormat::Table => {
+                "each finding with file:line:column, the phrase in its line and a safer wording"
+            }
+            ReportFormat::Json => "claimaudit/lint/v1 JSON (src/report/lint/lint-v1.schema.json)",
+            ReportFormat::Sarif => {
+                "SARIF 2.1.0: one result per finding, its region the exact phrase"
+            }
+            ReportFormat::Junit => "JUnit XML: one test suite per file, one test case per finding",
+            ReportFormat::Markdown => "Markdown, for a pull-request comment",
+            ReportFormat::Html => {
+                "one self-contained HTML page with each phrase marked in its line"
+            }
+            ReportFormat::Csv => "CSV: one row per finding",
+        }
+    }
+
     /// The lint report's formatter for this format.
     pub fn lint_formatter(self) -> Box<dyn LintFormatter> {
         match self {

@@ -34,6 +34,14 @@ impl LintFormatter for LintTable {
                 );
                 if f.is_missing_disclosure() {
                     let _ = writeln!(out, "      missing: {}", f.rule.explanation);
+                    if !f.phrase.is_empty() {
+                        let _ = writeln!(
+                            out,
+                            "      needed because of “{}”  in: {}",
+                            f.phrase.trim(),
+                            f.context
+                        );
+                    }
                 } else {
                     let _ = writeln!(out, "      “{}”  in: {}", f.phrase.trim(), f.context);
                 }
