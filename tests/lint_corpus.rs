@@ -120,6 +120,7 @@ fn japanese_development_copy() {
     check("dev5-ja.tsv");
     check("dev6-ja.tsv");
     check("dev7-ja.tsv");
+    check("dev8-ja.tsv");
 }
 
 #[test]
@@ -131,6 +132,7 @@ fn english_development_copy() {
     check("dev5-en.tsv");
     check("dev6-en.tsv");
     check("dev7-en.tsv");
+    check("dev8-en.tsv");
 }
 
 #[test]

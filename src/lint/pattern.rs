@@ -204,7 +204,7 @@ fn pieces(written: &str) -> Result<Vec<Piece>, String> {
                             "`({group})` has an empty choice; mark an optional choice with `?`"
                         ));
                     }
-                    alternatives.extend(inflected(alternative));
+                    alternatives.extend(inflected(alternative)?);
                 }
                 let inflect_all = chars.peek() == Some(&'~');
                 if inflect_all {
@@ -269,21 +269,30 @@ fn pieces(written: &str) -> Result<Vec<Piece>, String> {
     Ok(pieces)
 }
 
-/// An alternative inside a choice, with `~` on its own last word honoured.
-fn inflected(alternative: &str) -> Vec<String> {
-    match alternative.strip_suffix('~') {
-        Some(stem) => {
-            let split = stem
-                .rfind(|c: char| !c.is_ascii_alphabetic())
-                .map_or(0, |i| i + 1);
-            let (head, word) = stem.split_at(split);
-            inflect(word)
-                .into_iter()
-                .map(|w| format!("{head}{w}"))
-                .collect()
+/// An alternative inside a choice, every `word~` in it taking its inflections
+/// (`knock~ out` is knock out, knocks out, knocked out, knocking out).
+fn inflected(alternative: &str) -> Result<Vec<String>, String> {
+    let mut forms = vec![String::new()];
+    let mut rest = alternative;
+    while let Some(tilde) = rest.find('~') {
+        let (before, after) = (&rest[..tilde], &rest[tilde + 1..]);
+        let split = before
+            .rfind(|c: char| !c.is_ascii_alphabetic())
+            .map_or(0, |i| i + 1);
+        let (head, word) = before.split_at(split);
+        if word.is_empty() {
+            return Err(format!(
+                "`({alternative})`: `~` must follow an English word (`cure~`)"
+            ));
         }
-        None => vec![alternative.to_owned()],
+        let words = inflect(word);
+        forms = forms
+            .iter()
+            .flat_map(|form| words.iter().map(move |w| format!("{form}{head}{w}")))
+            .collect();
+        rest = after;
     }
+    Ok(forms.into_iter().map(|form| form + rest).collect())
 }
 
 /// An English word and its regular inflections: cure → cures, cured, curing.
@@ -374,6 +383,19 @@ mod tests {
             [vec!["heal", "remedy", "remedies", "remedied", "remedying"]]
         );
         assert_eq!(
+            parts("(knock~ out|ward~ off)"),
+            [vec![
+                "knock out",
+                "knocks out",
+                "knocked out",
+                "knocking out",
+                "ward off",
+                "wards off",
+                "warded off",
+                "warding off"
+            ]]
+        );
+        assert_eq!(
             parts("(fix|reach)~"),
             [vec![
                 "fix", "fixes", "fixed", "fixing", "reach", "reaches", "reached", "reaching"
@@ -400,6 +422,7 @@ mod tests {
             ("…ない", "between two words"),
             ("「」", "no words"),
             ("~x", "must follow"),
+            ("(a|~x)", "must follow"),
             ("a..b", "gap"),
             ("a?", "optional"),
             ("(a…b)", "inside a choice"),
