@@ -147,7 +147,12 @@ mod tests {
             .filter(|t| {
                 let chars: Vec<char> = t.chars().collect();
                 chars.windows(3).any(|w| {
-                    w[1] == ' ' && normalize::is_japanese(w[0]) && normalize::is_japanese(w[2])
+                    let japanese_or_digit =
+                        |c: char| normalize::is_japanese(c) || c.is_ascii_digit();
+                    w[1] == ' '
+                        && japanese_or_digit(w[0])
+                        && japanese_or_digit(w[2])
+                        && (normalize::is_japanese(w[0]) || normalize::is_japanese(w[2]))
                 })
             })
             .count();
@@ -161,6 +166,16 @@ mod tests {
             onset.suggestion.contains("個人差があります"),
             "{}",
             onset.suggestion
+        );
+        let figures = RuleSet::builtin()
+            .rules()
+            .iter()
+            .find(|r| r.code == "unsupported-stat")
+            .unwrap();
+        assert!(
+            figures.suggestion.contains("受けた120名"),
+            "{}",
+            figures.suggestion
         );
     }
 }

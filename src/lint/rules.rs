@@ -627,10 +627,16 @@ fn unfold_japanese(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     for (i, &c) in chars.iter().enumerate() {
+        // Japanese is written without spaces, digits included (「120名」).
+        let joins = |a: char, b: char| {
+            (is_japanese(a) && (is_japanese(b) || b.is_ascii_digit()))
+                || (a.is_ascii_digit() && is_japanese(b))
+        };
         let joins_japanese = c == ' '
             && i > 0
-            && chars.get(i + 1).is_some_and(|&next| is_japanese(next))
-            && is_japanese(chars[i - 1]);
+            && chars
+                .get(i + 1)
+                .is_some_and(|&next| joins(chars[i - 1], next));
         if !joins_japanese {
             out.push(c);
         }
