@@ -195,3 +195,76 @@ fn the_report_schema_lists_exactly_the_values_the_code_writes() {
         assert_eq!(listed, expected, "{pointer}");
     }
 }
+
+/// The block of the README that follows `marker`: the text between the next "```" line
+/// and the closing "```".
+fn readme_block<'r>(readme: &'r str, marker: &str) -> &'r str {
+    let after = readme
+        .split_once(marker)
+        .unwrap_or_else(|| panic!("README.md lacks {marker}"))
+        .1;
+    let body = after.split_once("```\n").expect("a fenced block").1;
+    body.split_once("```").expect("a closed block").0
+}
+
+#[test]
+fn the_readme_shows_the_real_lint_output_for_the_seed_page() {
+    if common::eutils_fixtures().is_none() {
+        return;
+    }
+    // As the README runs it: from the repository, ../shared beside it.
+    let seed = "../shared/seed/clinic-exosome-page.ja.txt";
+    let output = common::claimaudit(Path::new("cache"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["lint", seed])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let shown = format!(
+        "$ claimaudit lint {seed}\n{}",
+        String::from_utf8(output.stdout).unwrap()
+    );
+    let readme = repo_file("README.md");
+    assert!(
+        readme_block(&readme, "<!-- lint-seed-output") == shown,
+        "README.md's lint output for the seed page should read:\n{shown}"
+    );
+}
+
+#[test]
+fn every_wording_rule_is_in_the_readme_with_its_levels() {
+    let readme = repo_file("README.md");
+    let rows: Vec<&str> = readme
+        .lines()
+        .filter(|line| line.starts_with("| `") && line.matches('|').count() == 6)
+        .collect();
+    let expected: Vec<String> = claimaudit::lint::RuleSet::builtin()
+        .rules()
+        .iter()
+        .map(|rule| {
+            let mut level = rule.levels.default.as_str().to_owned();
+            for (class, by_class) in &rule.levels.by_class {
+                level.push_str(&format!(", {}: {}", class.as_str(), by_class.as_str()));
+            }
+            let places: Vec<&str> = rule.jurisdictions.iter().map(|j| j.as_str()).collect();
+            let classes: Vec<&str> = rule.classes.iter().map(|c| c.as_str()).collect();
+            format!(
+                "| `{}` | {level} | {} | {} | {} |",
+                rule.code,
+                places.join(", "),
+                if classes.is_empty() {
+                    "all".to_owned()
+                } else {
+                    classes.join(", ")
+                },
+                rule.name
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        expected,
+        "README.md's wording-rule table should read:\n{}",
+        expected.join("\n")
+    );
+}

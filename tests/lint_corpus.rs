@@ -5,6 +5,7 @@
 //! held-out set (`final-*`), which no one tuning the rules has read, is guarded at what
 //! it measured (see `held_out`).
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use claimaudit::lint::{Linter, ProductClass, RuleSet};
@@ -16,32 +17,68 @@ struct Row {
     text: String,
 }
 
+const HEADER: &str = "label\trules\tclass\ttext";
+
+/// The rows of one corpus file, its invariants checked as it is read (the corpus README,
+/// "Invariants"): the header, four fields, a known label, codes exactly on flagged rows and
+/// each a rule's code, a known class, no text twice.
 fn rows(file: &str) -> Vec<Row> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/lint_corpus")
         .join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    text.lines()
-        .skip(1)
-        .map(|line| {
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some(HEADER), "{file}: header");
+    let codes: HashSet<&str> = RuleSet::builtin().codes().collect();
+    let mut seen = HashSet::new();
+    lines
+        .enumerate()
+        .map(|(i, line)| {
+            let at = format!("{file}:{}", i + 2);
             let fields: Vec<&str> = line.split('\t').collect();
             let [label, rules, class, text] = fields[..] else {
-                panic!("{file}: not four fields: {line}")
+                panic!("{at}: not four tab-separated fields: {line}")
             };
+            let flag = match label {
+                "flag" => true,
+                "clean" => false,
+                other => panic!("{at}: label `{other}` is neither flag nor clean"),
+            };
+            let rules: Vec<String> = rules
+                .split(',')
+                .filter(|r| !r.is_empty())
+                .map(String::from)
+                .collect();
+            assert_eq!(flag, !rules.is_empty(), "{at}: codes go with flag, only");
+            for code in &rules {
+                assert!(codes.contains(code.as_str()), "{at}: no rule `{code}`");
+            }
+            assert!(seen.insert(text.to_lowercase()), "{at}: text twice: {text}");
             Row {
-                flag: label == "flag",
-                rules: rules
-                    .split(',')
-                    .filter(|r| !r.is_empty())
-                    .map(String::from)
-                    .collect(),
+                flag,
+                rules,
                 class: class
                     .parse()
-                    .unwrap_or_else(|_| panic!("{file}: class {class}")),
+                    .unwrap_or_else(|_| panic!("{at}: class `{class}`")),
                 text: text.to_owned(),
             }
         })
         .collect()
+}
+
+#[test]
+fn the_held_out_set_shares_no_text_with_the_development_sets() {
+    for language in ["ja", "en"] {
+        let developed: HashSet<String> = (1..=8)
+            .flat_map(|n| rows(&format!("dev{n}-{language}.tsv")))
+            .map(|row| row.text.to_lowercase())
+            .collect();
+        let shared = rows(&format!("final-{language}.tsv"))
+            .into_iter()
+            .filter(|row| developed.contains(&row.text.to_lowercase()))
+            .count();
+        assert_eq!(shared, 0, "final-{language}.tsv: rows already tuned on");
+    }
 }
 
 /// How the rules did on one corpus.
