@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::extract::{SourceFormat, extract, line_column};
 use super::normalize::{Lines, is_word_char, normalize};
-use super::{Jurisdiction, Linter, ProductClass, RuleSet};
+use super::{Jurisdiction, Linter, ProductClass, Rule, RuleSet};
 use crate::findings::CodeBook;
 use crate::policy::Policy;
 use crate::report::Tool;
@@ -145,56 +145,22 @@ pub fn lint_pages(pages: &[Page], options: &LintOptions) -> LintReport {
                 rules: options.rules,
                 class: class.class(),
             };
-            // A place in the file: the source bytes of a range of the extracted text.
-            let place = |range: std::ops::Range<usize>| {
-                let source = extracted.source_range(range);
-                let (line, column) = line_column(&page.source, source.start);
-                let (end_line, end_column) = line_column(&page.source, source.end);
-                (source, line, column, end_line, end_column)
-            };
-            // Text out of markup has its soft wraps joined: each line is a block.
-            let lines = match page.format {
-                SourceFormat::Text => Lines::Wrapped,
-                SourceFormat::Markdown | SourceFormat::Html => Lines::Blocks,
-            };
-            let (phrases, missing) = linter.check(text, lines);
-            let mut findings: Vec<LintFinding> = phrases
-                .into_iter()
-                .map(|hit| {
-                    let (source, line, column, end_line, end_column) = place(hit.range);
-                    let code = codes.wording(hit.rule);
-                    LintFinding {
-                        code,
-                        level: options.policy.level(code),
-                        line,
-                        column,
-                        end_line,
-                        end_column,
-                        context: context(&page.source, source.start, source.end),
-                        phrase: page.source[source].to_owned(),
-                        message: hit.rule.explanation.clone(),
-                        rule: hit.rule,
-                    }
-                })
-                .collect();
-            for missing in missing {
-                let code = codes.wording(missing.rule);
-                let (line, column, end_line, end_column, phrase, context) = match missing.trigger {
-                    Some((range, _)) => {
-                        let (source, line, column, end_line, end_column) = place(range);
+            // A finding of `rule` at a range of the extracted text; a disclosure missing
+            // from a page with nothing that needed it is reported at the top of the file.
+            let finding = |rule: &'static Rule, range: Option<std::ops::Range<usize>>| {
+                let code = codes.wording(rule);
+                let (line, column, end_line, end_column, phrase, context) = match range {
+                    Some(range) => {
+                        let source = extracted.source_range(range);
+                        let (line, column) = line_column(&page.source, source.start);
+                        let (end_line, end_column) = line_column(&page.source, source.end);
                         let context = context(&page.source, source.start, source.end);
-                        (
-                            line,
-                            column,
-                            end_line,
-                            end_column,
-                            page.source[source].to_owned(),
-                            context,
-                        )
+                        let phrase = page.source[source].to_owned();
+                        (line, column, end_line, end_column, phrase, context)
                     }
                     None => (1, 1, 1, 1, String::new(), String::new()),
                 };
-                findings.push(LintFinding {
+                LintFinding {
                     code,
                     level: options.policy.level(code),
                     line,
@@ -203,10 +169,24 @@ pub fn lint_pages(pages: &[Page], options: &LintOptions) -> LintReport {
                     end_column,
                     phrase,
                     context,
-                    message: missing.rule.explanation.clone(),
-                    rule: missing.rule,
-                });
-            }
+                    message: rule.explanation.clone(),
+                    rule,
+                }
+            };
+            // Text out of markup has its soft wraps joined: each line is a block.
+            let lines = match page.format {
+                SourceFormat::Text => Lines::Wrapped,
+                SourceFormat::Markdown | SourceFormat::Html => Lines::Blocks,
+            };
+            let (phrases, missing) = linter.check(text, lines);
+            let mut findings: Vec<LintFinding> =
+                phrases
+                    .into_iter()
+                    .map(|hit| finding(hit.rule, Some(hit.range)))
+                    .chain(missing.into_iter().map(|missing| {
+                        finding(missing.rule, missing.trigger.map(|(range, _)| range))
+                    }))
+                    .collect();
             findings.sort_by_key(|f| (f.line, f.column, f.code));
             LintedFile {
                 path: page.path.clone(),
