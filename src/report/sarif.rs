@@ -161,24 +161,41 @@ impl Formatter for SarifFormatter {
                 }
             }
         }
-        let invocation = invocation(&report.overrides, &codes);
-        let sarif = json!({
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [{
-                "tool": {"driver": {
-                    "name": "claimaudit",
-                    "version": report.tool.version,
-                    "rules": rules,
-                }},
-                "artifacts": [{"location": {"uri": uri}}],
-                "columnKind": "unicodeCodePoints",
-                "invocations": [invocation],
-                "results": results,
-            }],
-        });
-        let mut out = serde_json::to_string_pretty(&sarif).expect("SARIF always serializes");
-        out.push('\n');
-        out
+        log(
+            report.tool.version,
+            rules,
+            json!([{"location": {"uri": uri}}]),
+            invocation(&report.overrides, &codes),
+            results,
+        )
     }
+}
+
+/// The SARIF 2.1.0 log of one run of claimaudit, pretty-printed: `check` and `lint` differ
+/// only in what goes into it.
+pub(super) fn log(
+    version: &str,
+    rules: Vec<Value>,
+    artifacts: Value,
+    invocation: Value,
+    results: Vec<Value>,
+) -> String {
+    let sarif = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "claimaudit",
+                "version": version,
+                "rules": rules,
+            }},
+            "artifacts": artifacts,
+            "columnKind": "unicodeCodePoints",
+            "invocations": [invocation],
+            "results": results,
+        }],
+    });
+    let mut out = serde_json::to_string_pretty(&sarif).expect("SARIF always serializes");
+    out.push('\n');
+    out
 }

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::super::sarif::{artifact_uri, invocation, rule_descriptor, sarif_level};
+use super::super::sarif::{artifact_uri, invocation, log, rule_descriptor, sarif_level};
 use super::{LintFormatter, LintReport};
 use crate::findings::Code;
 
@@ -60,23 +60,12 @@ impl LintFormatter for LintSarif {
                 })
             })
             .collect();
-        let sarif = json!({
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [{
-                "tool": {"driver": {
-                    "name": "claimaudit",
-                    "version": report.tool.version,
-                    "rules": rules,
-                }},
-                "artifacts": artifacts,
-                "columnKind": "unicodeCodePoints",
-                "invocations": [invocation(&report.overrides, &codes)],
-                "results": results,
-            }],
-        });
-        let mut out = serde_json::to_string_pretty(&sarif).expect("SARIF always serializes");
-        out.push('\n');
-        out
+        log(
+            report.tool.version,
+            rules,
+            json!(artifacts),
+            invocation(&report.overrides, &codes),
+            results,
+        )
     }
 }
