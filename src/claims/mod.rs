@@ -81,7 +81,7 @@ pub struct Claim {
 }
 
 /// Compliance's acceptance of one finding on one claim, until a date.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Waiver {
     pub claim: String,
     pub code: Code,
@@ -92,6 +92,7 @@ pub struct Waiver {
     /// Last day the waiver applies, `YYYY-MM-DD`: at most a year after approval.
     pub expires: String,
     pub line: usize,
+    #[serde(skip)]
     pub column: usize,
 }
 

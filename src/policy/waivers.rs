@@ -8,7 +8,6 @@ use strum::VariantArray;
 use super::AppliedFinding;
 use super::dates::{a_year_after, days};
 use crate::claims::{Claim, Waiver};
-use crate::findings::Code;
 
 /// The longest a waiver may run: a finding accepted for longer has not been reviewed.
 pub const MAX_WAIVER_DAYS: i64 = 366;
@@ -48,13 +47,9 @@ pub enum WaiverOutcome {
 /// A waiver of the claims file and what became of it.
 #[derive(Debug, Clone, Serialize)]
 pub struct WaiverReport {
-    pub claim: String,
-    pub code: Code,
-    pub reason: String,
-    pub approved_by: String,
-    pub approved_on: String,
-    pub expires: String,
-    pub line: usize,
+    /// The waiver as the claims file gives it.
+    #[serde(flatten)]
+    pub waiver: Waiver,
     pub status: WaiverOutcome,
     /// Why it was refused.
     pub problem: Option<String>,
@@ -67,7 +62,7 @@ impl WaiverReport {
     pub fn attention(&self) -> Option<String> {
         match self.status {
             WaiverOutcome::Applied => None,
-            WaiverOutcome::Expired => Some(format!("expired on {}", self.expires)),
+            WaiverOutcome::Expired => Some(format!("expired on {}", self.waiver.expires)),
             WaiverOutcome::Unmatched => Some("matches no finding".into()),
             WaiverOutcome::Refused => Some(format!(
                 "is refused: {}",
@@ -131,13 +126,7 @@ pub(super) fn apply_waiver(
         }
     }
     WaiverReport {
-        claim: waiver.claim.clone(),
-        code: waiver.code,
-        reason: waiver.reason.clone(),
-        approved_by: waiver.approved_by.clone(),
-        approved_on: waiver.approved_on.clone(),
-        expires: waiver.expires.clone(),
-        line: waiver.line,
+        waiver: waiver.clone(),
         status: match (&problem, matched, status) {
             (Some(_), _, _) => WaiverOutcome::Refused,
             (None, 0, _) => WaiverOutcome::Unmatched,

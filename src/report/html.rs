@@ -154,7 +154,7 @@ impl Formatter for HtmlFormatter {
         let notable: Vec<_> = report
             .waivers
             .iter()
-            .filter_map(|w| Some((w, w.attention()?)))
+            .filter_map(|w| Some((&w.waiver, w.attention()?)))
             .collect();
         if !notable.is_empty() {
             out.push_str("<h2>Waivers needing attention</h2><ul>\n");

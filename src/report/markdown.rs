@@ -90,7 +90,7 @@ impl Formatter for MarkdownFormatter {
         let notable: Vec<_> = report
             .waivers
             .iter()
-            .filter_map(|w| Some((w, w.attention()?)))
+            .filter_map(|w| Some((&w.waiver, w.attention()?)))
             .collect();
         if !notable.is_empty() {
             out.push_str("\n## Waivers needing attention\n\n");

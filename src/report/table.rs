@@ -107,7 +107,7 @@ impl Formatter for TableFormatter {
             if let Some(status) = w.attention() {
                 out.push_str(&format!(
                     "\nwarning: {}:{}: the waiver of {} on {} {status}",
-                    report.claims_file, w.line, w.code, w.claim
+                    report.claims_file, w.waiver.line, w.waiver.code, w.waiver.claim
                 ));
             }
         }
