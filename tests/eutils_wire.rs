@@ -250,6 +250,38 @@ fn the_api_key_is_sent_but_never_shown_or_stored() {
 }
 
 #[test]
+fn a_server_that_quotes_the_key_back_is_not_repeated() {
+    // NCBI answers a bad key with a 400 whose JSON quotes the key.
+    let (server, _) = require_stand_in!();
+    let cache = tempfile::tempdir().unwrap();
+    server.script(
+        "efetch",
+        vec![Scripted::status(
+            400,
+            format!(r#"{{"error":"API key invalid","api-key":"{API_KEY}","type":"invalid"}}"#),
+        )],
+    );
+    let output = claimaudit(cache.path(), &server)
+        .env("NCBI_API_KEY", API_KEY)
+        .args(["resolve", "23121403", "--format", "json"])
+        .output()
+        .unwrap();
+    let shown = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        shown.contains("API key invalid"),
+        "the server's words are shown: {shown}"
+    );
+    assert!(!shown.contains(API_KEY), "key printed: {shown}");
+    for (path, text) in common::files_under(cache.path()) {
+        assert!(!text.contains(API_KEY), "key stored in {path}");
+    }
+}
+
+#[test]
 fn two_processes_sharing_a_cache_both_succeed_within_one_rate_limit() {
     let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();

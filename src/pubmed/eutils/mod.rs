@@ -64,6 +64,26 @@ impl ApiKey {
     }
 }
 
+impl ApiKey {
+    /// `body` with every copy of the key replaced, since a server may echo the key back
+    /// (NCBI's answer to a bad key quotes it) and whatever it says can end up in a report.
+    fn scrub<'b>(&self, body: &'b [u8]) -> std::borrow::Cow<'b, [u8]> {
+        let key = self.0.as_bytes();
+        if !body.windows(key.len()).any(|w| w == key) {
+            return body.into();
+        }
+        let mut clean = Vec::with_capacity(body.len());
+        let mut rest = body;
+        while let Some(at) = rest.windows(key.len()).position(|w| w == key) {
+            clean.extend_from_slice(&rest[..at]);
+            clean.extend_from_slice(b"<api key>");
+            rest = &rest[at + key.len()..];
+        }
+        clean.extend_from_slice(rest);
+        clean.into()
+    }
+}
+
 impl fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ApiKey(<redacted>)")
@@ -342,6 +362,10 @@ impl EutilsClient {
         let body = match response.bytes().await {
             Ok(body) => body,
             Err(e) => return unreachable(e),
+        };
+        let body = match &self.config.api_key {
+            Some(key) => key.scrub(&body),
+            None => body[..].into(),
         };
         if !status.is_success() {
             return Attempt::Fail(EutilsError::Rejected {
