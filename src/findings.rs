@@ -73,9 +73,10 @@ macro_rules! codes {
             pub fn is_guarded(self) -> bool {
                 match self {
                     $(Code::$variant => $guarded,)*
-                    // Wording that denies by default (absolute safety, cures, guarantees)
-                    // is part of the same floor.
-                    Code::Wording(w) => w.rule.levels.default == Level::Deny,
+                    // Wording that denies for the product's class (absolute safety, cures,
+                    // guarantees everywhere; diseases named by a food; testimonials on a
+                    // clinic page…) is part of the same floor.
+                    Code::Wording(w) => w.rule.levels.for_class(w.class) == Level::Deny,
                 }
             }
 

@@ -404,6 +404,47 @@ fn the_seed_claims_offline_with_an_empty_cache_report_every_uncited_claim() {
 }
 
 #[test]
+fn a_wording_rule_that_denies_for_the_products_class_cannot_be_lowered_by_the_file() {
+    let (server, _) = require_stand_in!();
+    let work = tempfile::tempdir().unwrap();
+    // serious-condition warns by default and denies for a supplement; no-safety-reports
+    // denies for a clinic. The audited file may not lower either for its own class.
+    for (class, code, text) in [
+        ("supplement", "serious-condition", "Helps prevent diabetes."),
+        (
+            "clinic",
+            "no-safety-reports",
+            "No serious adverse events have been reported.",
+        ),
+    ] {
+        let file = claims_file(
+            work.path(),
+            &format!(
+                "product:\n  name: X\n  terms: [x]\n  class: {class}\npolicy:\n  {code}: allow\nclaims:\n  - id: c\n    text: {text}\n    kind: efficacy\n"
+            ),
+        );
+        let output = check(&work.path().join("cache"), &server)
+            .arg(&file)
+            .args(["--format", "json", "--offline"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!("tried to lower {code} to allow: refused")),
+            "{class}: {stderr}"
+        );
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let findings = claim(&report, "c")["findings"].as_array().unwrap().clone();
+        assert!(
+            findings
+                .iter()
+                .any(|f| f["code"] == code && f["level"] == "deny"),
+            "{class}: {findings:#?}"
+        );
+    }
+}
+
+#[test]
 fn policy_from_the_file_the_reviewer_and_the_command_line() {
     let (server, _) = require_stand_in!();
     let work = tempfile::tempdir().unwrap();
