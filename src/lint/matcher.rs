@@ -259,6 +259,7 @@ impl<'r> Matcher<'r> {
     fn phrases_of(&self, text: &Normalized, hits: &[Hit]) -> Vec<PhraseHit<'r>> {
         let haystack = text.as_str();
         let sentences = Sentences::of(haystack);
+        let turns = Turns::of(haystack);
         // Per rule: its matches, its exceptions and its sentence exceptions, each sorted
         // by start, so every question below is a binary search, not a scan.
         let mut by_rule: HashMap<usize, [Vec<Range<usize>>; 3]> = HashMap::new();
@@ -286,7 +287,7 @@ impl<'r> Matcher<'r> {
                     .rev()
                     .take_while(|e| e.start + longest_except >= range.start)
                     .any(|e| e.end > range.start);
-                let sentence = sentences.around(range);
+                let sentence = turns.narrow(sentences.around(range), range);
                 let from = sentence_excepts.partition_point(|e| e.start < sentence.start);
                 let in_sentence = sentence_excepts
                     .get(from)
@@ -394,6 +395,50 @@ impl Sentences {
             .copied()
             .find(|&b| b >= range.end)
             .unwrap_or(usize::MAX);
+        start..end
+    }
+}
+
+/// Where a sentence turns (「ありませんが、」, "but"): a hedge or disclosure after the turn
+/// does not take back a claim before it (「副作用はありませんが、赤みが出る場合があります」
+/// still promises no side effects), nor the other way round.
+struct Turns(Vec<usize>);
+
+/// Normalised words that turn a sentence; the clause before ends with them.
+const TURNS: [&str; 10] = [
+    "ませんが",
+    "ますが",
+    "ですが",
+    "ないが",
+    "けれど",
+    "ものの",
+    " but ",
+    " however ",
+    " although ",
+    " though ",
+];
+
+impl Turns {
+    fn of(text: &str) -> Self {
+        let mut ends: Vec<usize> = TURNS
+            .iter()
+            .flat_map(|turn| text.match_indices(turn).map(|(i, t)| i + t.len()))
+            .collect();
+        ends.sort_unstable();
+        Turns(ends)
+    }
+
+    /// The part of `sentence` between the turns around `range`.
+    fn narrow(&self, sentence: Range<usize>, range: &Range<usize>) -> Range<usize> {
+        let next = self.0.partition_point(|&t| t <= range.start);
+        let start = next
+            .checked_sub(1)
+            .map_or(sentence.start, |i| self.0[i].max(sentence.start));
+        let end = self.0[next..]
+            .iter()
+            .copied()
+            .find(|&t| t >= range.end)
+            .map_or(sentence.end, |t| t.min(sentence.end));
         start..end
     }
 }
