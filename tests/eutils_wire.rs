@@ -88,6 +88,17 @@ fn retried_then_resolved(failure: Scripted, endpoint: &str, citation: &str, pmid
 }
 
 #[test]
+fn an_ecitmatch_answer_cut_inside_its_pmid_is_retried_not_believed() {
+    // "3197" of 31978945: a number, but another paper's.
+    retried_then_resolved(
+        Scripted::ok("n engl j med|2020|382|727|zhu n|0|3197"),
+        "ecitmatch",
+        "Zhu N, Zhang D, Wang W, et al. A Novel Coronavirus from Patients with Pneumonia in China, 2019. N Engl J Med. 2020;382(8):727-733.",
+        "31978945",
+    );
+}
+
+#[test]
 fn a_429_with_retry_after_is_waited_out_and_retried() {
     let started = std::time::Instant::now();
     retried_then_resolved(
@@ -185,9 +196,15 @@ fn when_retries_run_out_the_outcome_is_not_checked_and_nothing_is_cached() {
     assert_eq!(server.requests_to("efetch").len(), 3);
     assert!(!cache.path().join("pubmed/23121403.json").exists());
     assert!(
-        !cache.path().join("absent").exists(),
+        !cache.path().join("no-record").exists(),
         "a failure is not a 'no such record'"
     );
+    let stored: Vec<String> = common::files_under(cache.path())
+        .into_iter()
+        .map(|(path, _)| path)
+        .filter(|path| !path.contains(".state"))
+        .collect();
+    assert!(stored.is_empty(), "nothing is cached: {stored:?}");
 
     server.script("efetch", vec![Scripted::status(429, "{}"); 3]);
     claimaudit(cache.path(), &server)

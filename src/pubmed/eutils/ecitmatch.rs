@@ -22,6 +22,8 @@ pub enum MatchAnswerError {
     Line(String),
     #[error("the answer has no line for query {0} (truncated?)")]
     Missing(usize),
+    #[error("the answer stops in the middle of a line (truncated)")]
+    Truncated,
 }
 
 /// The `bdata` line for `query`; `key` lets the answer be matched back. The field
@@ -66,6 +68,11 @@ pub fn parse_ecitmatch(
     let text = std::str::from_utf8(body).map_err(|_| MatchAnswerError::NotUtf8)?;
     if text.trim_start().starts_with('<') {
         return Err(MatchAnswerError::Markup);
+    }
+    // Every line ECitMatch writes ends in a line break; without it the last line may be
+    // cut inside its PMID ("…|3197" of 31978945), which would read as another paper.
+    if !text.is_empty() && !text.ends_with('\n') {
+        return Err(MatchAnswerError::Truncated);
     }
     let mut answers: Vec<Option<CitationMatch>> = vec![None; queries];
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
@@ -121,6 +128,11 @@ mod tests {
         );
         assert!(parse_ecitmatch(body, 3).is_err());
         assert!(parse_ecitmatch(b"<html></html>", 1).is_err());
+        // Cut inside the PMID: 3026 is a real number but not the answer.
+        assert!(matches!(
+            parse_ecitmatch(b"science|1987|235|182|palmenberg ac|0|3026", 1),
+            Err(MatchAnswerError::Truncated)
+        ));
     }
 
     #[test]
