@@ -121,14 +121,34 @@ pub fn extract(source: &str, format: SourceFormat) -> Extracted {
 /// `source`. Lines end at "\n", so the "\r" of a "\r\n" ends its own line. An offset
 /// inside a character counts as that character; past the end, as the end.
 pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(source.len());
-    while !source.is_char_boundary(offset) {
-        offset -= 1;
+    LineIndex::new(source).line_column(offset)
+}
+
+/// Where each line of a file starts, so that placing many findings costs a binary search
+/// each rather than a scan from the top of the file.
+pub struct LineIndex<'s> {
+    source: &'s str,
+    starts: Vec<usize>,
+}
+
+impl<'s> LineIndex<'s> {
+    pub fn new(source: &'s str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { source, starts }
     }
-    let before = &source[..offset];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    (line, before[line_start..].chars().count() + 1)
+
+    /// As [`line_column`].
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.source.len());
+        while !self.source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let column = self.source[self.starts[line - 1]..offset].chars().count() + 1;
+        (line, column)
+    }
 }
 
 /// Builds the text. Whitespace and boundaries are held back until the next visible

@@ -470,7 +470,7 @@ fn gap_window(text: &str, from: usize) -> usize {
 /// Whether a match at `range` is not part of a longer English word: a match that begins
 /// or ends with a letter or digit of a spaced language must not touch another one. A
 /// word may follow a number directly, as a unit does ("5kg", "3cm").
-fn whole_word(text: &str, range: Range<usize>) -> bool {
+pub(super) fn whole_word(text: &str, range: Range<usize>) -> bool {
     let matched = &text[range.clone()];
     let first = matched.chars().next();
     let starts_word = first.is_some_and(is_word_char);

@@ -17,7 +17,7 @@ pub mod rules;
 use std::ops::Range;
 
 use self::matcher::Matcher;
-use self::normalize::{Lines, normalize_lines};
+use self::normalize::{Lines, Normalized, normalize_lines};
 pub use self::rules::{Jurisdiction, ProductClass, Rule, RuleSet};
 
 /// Wording a rule flags, found in a text.
@@ -39,7 +39,6 @@ pub struct Missing<'r> {
 
 /// The rules in force for one product class and set of jurisdictions, ready to search.
 pub struct Linter<'r> {
-    class: Option<ProductClass>,
     matcher: Matcher<'r>,
 }
 
@@ -56,13 +55,8 @@ impl<'r> Linter<'r> {
             .iter()
             .filter(|rule| rule.applies_to(class, jurisdictions));
         Linter {
-            class,
             matcher: Matcher::new(rules),
         }
-    }
-
-    pub fn class(&self) -> Option<ProductClass> {
-        self.class
     }
 
     /// The phrases the rules flag in `text`, in text order.
@@ -73,8 +67,16 @@ impl<'r> Linter<'r> {
     /// The phrases the rules flag in `text` (whose line breaks mean what `lines` says),
     /// and the disclosures it needs and lacks, from one pass over it.
     pub fn check(&self, text: &str, lines: Lines) -> (Vec<Hit<'r>>, Vec<Missing<'r>>) {
-        let normalized = normalize_lines(text, lines);
-        let (phrases, missing) = self.matcher.find(&normalized);
+        self.check_normalized(text, &normalize_lines(text, lines))
+    }
+
+    /// As [`Linter::check`], for a caller that already normalised `text`.
+    pub fn check_normalized(
+        &self,
+        text: &str,
+        normalized: &Normalized,
+    ) -> (Vec<Hit<'r>>, Vec<Missing<'r>>) {
+        let (phrases, missing) = self.matcher.find(normalized);
         let phrases = phrases
             .into_iter()
             .map(|hit| {

@@ -4,9 +4,11 @@
 //! exact phrase in the file as written.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
-use super::extract::{SourceFormat, extract, line_column};
-use super::normalize::{Lines, is_word_char, normalize};
+use super::extract::{LineIndex, SourceFormat, extract};
+use super::matcher::whole_word;
+use super::normalize::{Lines, Normalized, normalize, normalize_lines};
 use super::{Jurisdiction, Linter, ProductClass, Rule, RuleSet};
 use crate::findings::CodeBook;
 use crate::policy::Policy;
@@ -94,29 +96,33 @@ const CLASS_MARKERS: &[(ProductClass, &[&str])] = &[
     ),
 ];
 
-/// The class a page's own words suggest, with the word that decided it.
-pub fn detect_class(text: &str) -> Option<(ProductClass, &'static str)> {
-    let normal = normalize(text);
-    let normal = normal.as_str();
-    CLASS_MARKERS.iter().find_map(|(class, markers)| {
-        markers
-            .iter()
-            .find(|marker| contains_word(normal, normalize(marker).as_str()))
-            .map(|marker| (*class, *marker))
-    })
-}
+/// Every class marker in order, normalised once as the page text is: (class, normalised
+/// marker, marker as written).
+type Marker = (ProductClass, String, &'static str);
 
-/// Whether `text` holds `word`, not as part of a longer English word ("clinic" is not in
-/// "clinical"; Japanese has no spaces, so a Japanese marker may stand anywhere).
-fn contains_word(text: &str, word: &str) -> bool {
-    text.match_indices(word).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + word.len()..].chars().next();
-        let glued = |edge: Option<char>, side: Option<char>| {
-            edge.is_some_and(is_word_char) && side.is_some_and(is_word_char)
-        };
-        !glued(word.chars().next(), before) && !glued(word.chars().next_back(), after)
-    })
+static NORMALIZED_MARKERS: LazyLock<Vec<Marker>> = LazyLock::new(|| {
+    CLASS_MARKERS
+        .iter()
+        .flat_map(|(class, markers)| {
+            markers
+                .iter()
+                .map(|marker| (*class, normalize(marker).as_str().to_owned(), *marker))
+        })
+        .collect()
+});
+
+/// The class a page's own words (normalised) suggest, with the word that decided it. A
+/// marker counts as a whole English word ("clinic" is not in "clinical"); Japanese has
+/// no spaces, so a Japanese marker may stand anywhere.
+pub fn detect_class(page: &Normalized) -> Option<(ProductClass, &'static str)> {
+    let text = page.as_str();
+    NORMALIZED_MARKERS
+        .iter()
+        .find(|(_, normal, _)| {
+            text.match_indices(normal.as_str())
+                .any(|(at, _)| whole_word(text, at..at + normal.len()))
+        })
+        .map(|(class, _, marker)| (*class, *marker))
 }
 
 /// Lints every page and puts the findings in a report, with the levels `options.policy`
@@ -128,9 +134,15 @@ pub fn lint_pages(pages: &[Page], options: &LintOptions) -> LintReport {
         .map(|page| {
             let extracted = extract(&page.source, page.format);
             let text = extracted.text();
+            // Text out of markup has its soft wraps joined: each line is a block.
+            let lines = match page.format {
+                SourceFormat::Text => Lines::Wrapped,
+                SourceFormat::Markdown | SourceFormat::Html => Lines::Blocks,
+            };
+            let normalized = normalize_lines(text, lines);
             let class = match options.class {
                 Some(class) => ClassChoice::Given(class),
-                None => match detect_class(text) {
+                None => match detect_class(&normalized) {
                     Some((class, word)) => ClassChoice::Detected {
                         class,
                         word: word.to_owned(),
@@ -145,6 +157,7 @@ pub fn lint_pages(pages: &[Page], options: &LintOptions) -> LintReport {
                 rules: options.rules,
                 class: class.class(),
             };
+            let line_index = LineIndex::new(&page.source);
             // A finding of `rule` at a range of the extracted text; a disclosure missing
             // from a page with nothing that needed it is reported at the top of the file.
             let finding = |rule: &'static Rule, range: Option<std::ops::Range<usize>>| {
@@ -152,8 +165,8 @@ pub fn lint_pages(pages: &[Page], options: &LintOptions) -> LintReport {
                 let (line, column, end_line, end_column, phrase, context) = match range {
                     Some(range) => {
                         let source = extracted.source_range(range);
-                        let (line, column) = line_column(&page.source, source.start);
-                        let (end_line, end_column) = line_column(&page.source, source.end);
+                        let (line, column) = line_index.line_column(source.start);
+                        let (end_line, end_column) = line_index.line_column(source.end);
                         let context = context(&page.source, source.start, source.end);
                         let phrase = page.source[source].to_owned();
                         (line, column, end_line, end_column, phrase, context)
@@ -173,12 +186,7 @@ pub fn lint_pages(pages: &[Page], options: &LintOptions) -> LintReport {
                     rule,
                 }
             };
-            // Text out of markup has its soft wraps joined: each line is a block.
-            let lines = match page.format {
-                SourceFormat::Text => Lines::Wrapped,
-                SourceFormat::Markdown | SourceFormat::Html => Lines::Blocks,
-            };
-            let (phrases, missing) = linter.check(text, lines);
+            let (phrases, missing) = linter.check_normalized(text, &normalized);
             let mut findings: Vec<LintFinding> =
                 phrases
                     .into_iter()
@@ -239,7 +247,11 @@ mod tests {
             ("Open Monday to Friday.", None),
         ];
         for &(text, class) in cases {
-            assert_eq!(detect_class(text).map(|(c, _)| c), class, "{text}");
+            assert_eq!(
+                detect_class(&normalize(text)).map(|(c, _)| c),
+                class,
+                "{text}"
+            );
         }
     }
 }
