@@ -130,12 +130,20 @@ impl Part {
                 .filter(|a| rest.starts_with(a.as_str()) && whole_word(text, at..at + a.len()))
                 .map(String::len)
                 .max(),
-            Part::Many { automaton, .. } => automaton
-                .find_overlapping_iter(rest)
-                .take_while(|m| m.start() == 0)
-                .filter(|m| whole_word(text, at..at + m.len()))
-                .map(|m| m.len())
-                .max(),
+            Part::Many { automaton, longest } => {
+                // Overlapping matches come in order of where they end, so a short
+                // alternative inside a longer one ("pen" in "appendage") comes first:
+                // look only as far as the longest could reach and keep those at `at`.
+                let mut reach = (*longest).min(rest.len());
+                while !rest.is_char_boundary(reach) {
+                    reach += 1;
+                }
+                automaton
+                    .find_overlapping_iter(&rest[..reach])
+                    .filter(|m| m.start() == 0 && whole_word(text, at..at + m.len()))
+                    .map(|m| m.len())
+                    .max()
+            }
         }
     }
 }

@@ -180,4 +180,31 @@ mod tests {
             figures.suggestion
         );
     }
+
+    #[test]
+    fn a_long_choice_finds_its_longest_alternative_even_with_a_shorter_one_inside() {
+        // More than eight alternatives after a number make the choice an automaton
+        // tried at one place, whose overlapping matches come in order of their ends:
+        // "pen" (in "appendage") ends first.
+        let yaml = r#"
+rules:
+  - code: test-choice
+    name: A long choice
+    level: warn
+    jurisdictions: [us]
+    explanation: x
+    suggestion: y
+    basis: [{document: d, section: s}]
+    patterns:
+      - the {n} (appendage|pen|alpha|beta|gamma|delta|epsilon|zeta|eta)
+    examples:
+      flag: [the 2 pen]
+      pass: [open]
+"#;
+        let set = RuleSet::parse(std::path::Path::new("t.yaml"), yaml, "test").unwrap();
+        let linter = Linter::new(&set, None, &[]);
+        let hits = linter.phrases("Look at the 2 appendage here.");
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].phrase, "the 2 appendage");
+    }
 }
