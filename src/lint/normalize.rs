@@ -125,7 +125,7 @@ fn separates(c: char) -> bool {
 
 /// Ends of sentences: a phrase never runs across one.
 fn ends_sentence(c: char) -> bool {
-    matches!(c, '。' | '!' | '?' | '．')
+    matches!(c, '。' | '!' | '?')
 }
 
 /// Normalises `source` (see the module documentation).
@@ -283,26 +283,29 @@ fn write_space(out: &mut Normalized, range: Range<usize>, breaks: usize, next: c
 /// Whether the text ends with an abbreviation's full stop ("No.", "Dr."), which does not
 /// end a sentence: "No. 1 rated" is one phrase.
 fn after_abbreviation(text: &str) -> bool {
-    let word = text
-        .trim_end_matches('.')
+    let before = text.trim_end_matches('.');
+    let word = before
         .rsplit(|c: char| !c.is_alphanumeric())
         .next()
         .unwrap_or("");
-    matches!(
-        word,
-        "no" | "dr"
-            | "mr"
-            | "mrs"
-            | "ms"
-            | "st"
-            | "vs"
-            | "approx"
-            | "vol"
-            | "fig"
-            | "ltd"
-            | "inc"
-            | "co"
-    )
+    // "e.g.", "i.e.", "U.S.": a letter between full stops.
+    let dotted = word.chars().count() == 1 && before[..before.len() - word.len()].ends_with('.');
+    dotted
+        || matches!(
+            word,
+            "no" | "dr"
+                | "mr"
+                | "mrs"
+                | "ms"
+                | "st"
+                | "vs"
+                | "approx"
+                | "vol"
+                | "fig"
+                | "ltd"
+                | "inc"
+                | "co"
+        )
 }
 
 fn to_hiragana(c: char) -> char {
@@ -386,6 +389,8 @@ mod tests {
             "the no. 1 clinic.\nbook now"
         );
         assert_eq!(n("safe\nand fast"), "safe and fast");
+        assert_eq!(n("Cheap, e.g. 100% safe."), "cheap e.g. 100% safe.");
+        assert_eq!(n("That is, i.e. safe. Next"), "that is i.e. safe.\nnext");
         // A line break before a list item or after a label ends the block.
         assert_eq!(n("特徴:\n- 高い増殖能"), "特徴:\n高い増殖能");
         assert_eq!(n("副作用が\n・ない"), "副作用が\nない");
