@@ -7,26 +7,26 @@ use crate::claims::ClaimKind;
 use crate::pubmed::record::Record;
 use crate::text::{SearchableText, fold, nfkc};
 
-/// English phrases promising an effect in people.
+/// English phrases promising an effect in people, matched with their inflections
+/// ("rejuvenate" covers "rejuvenating", "reduce wrinkles" covers "reduces wrinkles").
 const EFFECT_PROMISES_EN: &[&str] = &[
     "improve",
-    "improves",
-    "improved",
     "improvement",
     "cure",
-    "cures",
-    "cured",
     "heal",
-    "heals",
     "rejuvenate",
-    "rejuvenates",
     "rejuvenation",
     "reverse aging",
-    "reverses aging",
-    "anti-aging effect",
-    "eliminates",
+    "reverse ageing",
+    "anti-aging",
+    "anti-ageing",
+    "eliminate",
     "get rid of",
     "you will feel",
+    "reduce wrinkles",
+    "fewer wrinkles",
+    "look younger",
+    "regrow",
 ];
 
 /// Japanese phrases promising an effect in people (matched in the NFKC text; Japanese
@@ -44,6 +44,13 @@ const EFFECT_PROMISES_JA: &[&str] = &[
     "効く",
     "効きます",
     "よみがえ",
+    "消える",
+    "消えます",
+    "減らす",
+    "減らします",
+    "生えて",
+    "痩せ",
+    "やせる",
 ];
 
 /// Whether the wording promises an effect in people.
@@ -55,7 +62,7 @@ pub(super) fn promises_effect(text: &str) -> Option<&'static str> {
     let words = SearchableText::new([text]);
     EFFECT_PROMISES_EN
         .iter()
-        .find(|p| words.has_phrase(p))
+        .find(|p| words.mentions(p))
         .copied()
 }
 
@@ -190,6 +197,27 @@ mod tests {
             judged_kind(ClaimKind::Safety, "改善").0,
             ClaimKind::Safety,
             "a safety claim keeps its stricter reading"
+        );
+        // Inflected and everyday forms of the same promises.
+        for text in [
+            "Our exosome serum reduces wrinkles.",
+            "A rejuvenating drip.",
+            "Healing your skin from within.",
+            "シワが消える美容液",
+        ] {
+            assert_eq!(
+                judged_kind(ClaimKind::Mechanism, text).0,
+                ClaimKind::Efficacy,
+                "{text}"
+            );
+        }
+        assert_eq!(
+            judged_kind(
+                ClaimKind::Mechanism,
+                "Exosomes carry microRNA between cells."
+            )
+            .0,
+            ClaimKind::Mechanism
         );
     }
 
