@@ -58,8 +58,8 @@ const RULES_HELP: &str = "A rules file (--rules FILE) is YAML with `rules:` (wor
 explanation, suggestion, basis (document and section; required), patterns, except,
 except_sentence, and examples with flag and pass sentences (tested when the file is
 read). Patterns: `(a|b)` a choice, `(a)?` optional, `…` a gap of up to 12 Japanese
-characters or 4 English words, `word~` English inflections. A rule with a built-in code
-replaces that rule. See the README, \"Wording rules\".";
+characters or 4 English words, `word~` English inflections, `{n}` any number. A rule
+with a built-in code replaces that rule. See the README, \"Wording rules\".";
 
 /// The exit codes and the environment, under the top-level `--help`.
 static MAIN_HELP: LazyLock<String> = LazyLock::new(|| format!("{}\n{ENVIRONMENT}", Exit::help()));

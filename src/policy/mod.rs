@@ -235,7 +235,7 @@ pub struct WordingPlace {
     pub rule: &'static Rule,
 }
 
-fn rule_summary<S: serde::Serializer>(
+pub(crate) fn rule_summary<S: serde::Serializer>(
     rule: &&'static Rule,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {

@@ -345,9 +345,11 @@ impl Plan {
             _ => (VecDeque::new(), false),
         };
         let citation = &self.resolution.citation;
-        let plausible = records
-            .iter()
-            .any(|record| score(citation, record, &self.keywords).score >= PLAUSIBLE_SCORE);
+        let mut scored: Vec<_> = records
+            .into_iter()
+            .map(|record| (score(citation, &record, &self.keywords), record))
+            .collect();
+        let plausible = scored.iter().any(|(c, _)| c.score >= PLAUSIBLE_SCORE);
         if !plausible && !rest.is_empty() {
             // Records by the same author in that year, but none this one: go on down
             // the ladder (a year off, the author anywhere in the list...).
@@ -361,15 +363,11 @@ impl Plan {
         // records than a search lists, or the topic decided among those it did.
         let without_topic = !by_topic
             && stands_out(
-                records
+                scored
                     .iter()
-                    .map(|record| score(citation, record, &[]).score)
+                    .map(|(_, record)| score(citation, record, &[]).score)
                     .collect(),
             );
-        let mut scored: Vec<_> = records
-            .into_iter()
-            .map(|record| (score(citation, &record, &self.keywords), record))
-            .collect();
         scored.sort_by(|a, b| b.0.score.total_cmp(&a.0.score));
         let best = scored.first().map_or(0.0, |(c, _)| c.score);
         let runner_up = scored.get(1).map_or(0.0, |(c, _)| c.score);

@@ -96,12 +96,8 @@ pub struct LintFinding {
     /// The line the phrase is on, shortened around it, to read the phrase in context.
     pub context: String,
     pub message: String,
-    #[serde(serialize_with = "rule_summary")]
+    #[serde(serialize_with = "crate::policy::rule_summary")]
     pub rule: &'static Rule,
-}
-
-fn rule_summary<S: Serializer>(rule: &&'static Rule, serializer: S) -> Result<S::Ok, S::Error> {
-    rule.summary().serialize(serializer)
 }
 
 impl LintFinding {
