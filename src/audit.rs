@@ -109,7 +109,8 @@ pub fn report(
         file.codes.rules,
         file.product.class,
         &file.product.jurisdictions,
-    );
+    )
+    .without_model();
     for (index, (claim, resolved)) in file.claims.iter().zip(&resolutions).enumerate() {
         let (judgement, raised) = judge_claim(index, claim, &file.product, resolved);
         judgements.push(judgement);

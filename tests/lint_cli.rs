@@ -433,3 +433,119 @@ fn every_format_renders_the_same_findings() {
         "self-contained"
     );
 }
+
+/// The wording model reads what no phrase rule lists: a paraphrased promise is reported as
+/// `reads-as-claim` at its sentence, with the words that weighed most; a sentence a rule
+/// already flagged and a factual sentence are not; the reviewer's `--allow` turns it off.
+#[test]
+fn the_wording_model_warns_about_a_paraphrased_claim_and_names_its_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = "受付時間は平日10時から19時まで、土曜は17時までです。\n\
+                お肌の悩みとは無縁の毎日へ。\n\
+                副作用は一切ありません。\n";
+    let page = write(dir.path(), "page.txt", copy);
+    let report = json_of(lint().arg("--class").arg("cosmetic").arg(&page), 2);
+    let findings = report["files"][0]["findings"].as_array().unwrap();
+    let modelled: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["code"] == "reads-as-claim")
+        .collect();
+    assert_eq!(modelled.len(), 1, "{findings:#?}");
+    let finding = modelled[0];
+    let (line, column) = place(copy, "お肌の悩み");
+    assert_eq!(
+        (finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some(line), Some(column))
+    );
+    assert_eq!(finding["phrase"], "お肌の悩みとは無縁の毎日へ");
+    assert_eq!(finding["level"], "warn");
+    let cues: Vec<&str> = finding["cues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(
+        !cues.is_empty() && cues.iter().all(|c| c.starts_with('「')),
+        "{cues:?}"
+    );
+    assert!(
+        finding["message"].as_str().unwrap().contains(cues[0]),
+        "the message names the cues: {finding}"
+    );
+    // The absolute-safety sentence is the phrase rule's, not the model's too.
+    assert!(findings.iter().any(|f| f["code"] == "safety-absolute"));
+
+    let allowed = json_of(
+        lint()
+            .args(["--class", "cosmetic", "--allow", "reads-as-claim"])
+            .arg(&page),
+        2,
+    );
+    let levels: Vec<&Value> = allowed["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "reads-as-claim")
+        .map(|f| &f["level"])
+        .collect();
+    assert_eq!(levels, [&Value::from("allow")]);
+
+    lint()
+        .args(["--class", "cosmetic"])
+        .arg(&page)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("weighed most: 「"));
+}
+
+/// A rules file may hand a rule to the wording model, and a misspelt detector, or patterns
+/// beside it, are refused at their line.
+#[test]
+fn a_rules_file_names_the_model_as_a_detector_or_is_told_why_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule = |extra: &str| {
+        format!(
+            "rules:\n  - code: house-claim\n    name: House claim\n    level: deny\n    \
+             jurisdictions: [jp]\n{extra}    explanation: e\n    suggestion: s\n    basis:\n      \
+             - document: 薬機法\n        section: 第66条\n    examples:\n      \
+             flag: [お肌の悩みとは無縁の毎日へ]\n      pass: [受付時間は平日10時から19時までです]\n"
+        )
+    };
+    let good = write(
+        dir.path(),
+        "good.yaml",
+        &rule("    detector: wording-model\n"),
+    );
+    common::claimaudit(Path::new("cache"))
+        .args(["rules", "--rules"])
+        .arg(&good)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("house-claim"));
+    let typo = write(
+        dir.path(),
+        "typo.yaml",
+        &rule("    detector: wording-modle\n"),
+    );
+    common::claimaudit(Path::new("cache"))
+        .args(["rules", "--rules"])
+        .arg(&typo)
+        .assert()
+        .code(3)
+        .stderr(
+            predicate::str::contains("typo.yaml:6")
+                .and(predicate::str::contains("unknown detector")),
+        );
+    let both = write(
+        dir.path(),
+        "both.yaml",
+        &rule("    detector: wording-model\n    patterns: [x]\n"),
+    );
+    common::claimaudit(Path::new("cache"))
+        .args(["rules", "--rules"])
+        .arg(&both)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("has no `patterns`"));
+}

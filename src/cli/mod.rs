@@ -58,8 +58,10 @@ const RULES_HELP: &str = "A rules file (--rules FILE) is YAML with `rules:` (wor
 explanation, suggestion, basis (document and section; required), patterns, except,
 except_sentence, and examples with flag and pass sentences (tested when the file is
 read). Patterns: `(a|b)` a choice, `(a)?` optional, `…` a gap of up to 12 Japanese
-characters or 4 English words, `word~` English inflections, `{n}` any number. A rule
-with a built-in code replaces that rule. See the README, \"Wording rules\".";
+characters or 4 English words, `word~` English inflections, `{n}` any number. Instead
+of patterns, `detector: wording-model` hands the rule the trained wording model's
+reading (the built-in `reads-as-claim`). A rule with a built-in code replaces that rule.
+See the README, \"Wording rules\".";
 
 /// The exit codes and the environment, under the top-level `--help`.
 static MAIN_HELP: LazyLock<String> = LazyLock::new(|| format!("{}\n{ENVIRONMENT}", Exit::help()));
@@ -151,7 +153,10 @@ Exit codes: 0 resolved, 2 probable, ambiguous or not found, 3 invalid usage, 4 n
     /// safety, cure and guarantee wording, rankings, testimonials, speed promises,
     /// unsupported figures, implied approval and more, in Japanese and English, each with
     /// its legal basis and a safer wording; on a Japanese clinic page it also checks the
-    /// disclosures 医療広告ガイドライン requires. Findings point at the exact phrase.
+    /// disclosures 医療広告ガイドライン requires. Findings point at the exact phrase. A
+    /// model trained on labelled copy then reads the sentences no rule flagged and warns
+    /// about those that read like claims in words no rule lists (`reads-as-claim`, with the
+    /// words that weighed most; `--allow reads-as-claim` turns it off).
     #[command(after_help = LINT_HELP)]
     Lint(lint::LintArgs),
     /// List the wording rules in force (the built-in ones, or with --rules FILE).

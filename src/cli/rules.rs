@@ -50,6 +50,7 @@ fn listed(rule: &Rule) -> Listed<'_> {
         kind: match rule.check {
             Check::Phrase { .. } => "wording",
             Check::Disclosure { .. } => "disclosure",
+            Check::Model => "model",
         },
         level: rule.levels.default,
         level_by_class: rule.levels.by_class.clone(),

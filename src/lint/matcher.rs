@@ -192,6 +192,7 @@ impl<'r> Matcher<'r> {
                 Check::Disclosure { when, requires } => {
                     vec![(Role::When, when), (Role::Requires, requires)]
                 }
+                Check::Model => Vec::new(),
             };
             for (role, sequences) in lists {
                 for sequence in sequences {

@@ -9,6 +9,7 @@
 
 pub mod extract;
 pub mod matcher;
+pub mod model;
 pub mod normalize;
 pub mod page;
 pub mod pattern;
@@ -17,7 +18,9 @@ pub mod rules;
 use std::ops::Range;
 
 use self::matcher::Matcher;
+use self::model::WordingModel;
 use self::normalize::{Lines, Normalized, normalize_lines};
+use self::rules::Check;
 pub use self::rules::{Jurisdiction, ProductClass, Rule, RuleSet};
 
 /// Wording a rule flags, found in a text.
@@ -28,6 +31,9 @@ pub struct Hit<'r> {
     pub range: Range<usize>,
     /// The phrase as written.
     pub phrase: String,
+    /// For the wording model's finding, the words that weighed most (「改善」, ‘cures’);
+    /// empty for a phrase rule, whose phrase says it all.
+    pub cues: Vec<String>,
 }
 
 /// A disclosure a page lacks, and the phrase that made it needed, if any.
@@ -40,6 +46,9 @@ pub struct Missing<'r> {
 /// The rules in force for one product class and set of jurisdictions, ready to search.
 pub struct Linter<'r> {
     matcher: Matcher<'r>,
+    /// The rule the wording model reports under, when it is in force.
+    model_rule: Option<&'r Rule>,
+    class: Option<ProductClass>,
 }
 
 impl<'r> Linter<'r> {
@@ -50,12 +59,27 @@ impl<'r> Linter<'r> {
         class: Option<ProductClass>,
         jurisdictions: &[Jurisdiction],
     ) -> Self {
-        let rules = set
+        let rules: Vec<&'r Rule> = set
             .rules()
             .iter()
-            .filter(|rule| rule.applies_to(class, jurisdictions));
+            .filter(|rule| rule.applies_to(class, jurisdictions))
+            .collect();
         Linter {
+            model_rule: rules
+                .iter()
+                .copied()
+                .find(|rule| matches!(rule.check, Check::Model)),
             matcher: Matcher::new(rules),
+            class,
+        }
+    }
+
+    /// The same rules without the wording model. `check` lints claims this way: a claim
+    /// is already judged as a claim on its evidence, so "reads like a claim" adds nothing.
+    pub fn without_model(self) -> Self {
+        Linter {
+            model_rule: None,
+            ..self
         }
     }
 
@@ -77,17 +101,36 @@ impl<'r> Linter<'r> {
         normalized: &Normalized,
     ) -> (Vec<Hit<'r>>, Vec<Missing<'r>>) {
         let (phrases, missing) = self.matcher.find(normalized);
-        let phrases = phrases
+        // The model reads only the sentences no phrase rule flagged: a phrase says more.
+        let modelled = self.model_rule.map_or_else(Vec::new, |rule| {
+            WordingModel::builtin()
+                .flagged_sentences(normalized, self.class, |sentence| {
+                    phrases
+                        .iter()
+                        .any(|hit| hit.range.start < sentence.end && sentence.start < hit.range.end)
+                })
+                .into_iter()
+                .map(|(range, reading)| {
+                    let cues = cue_words(text, normalized, reading.cues);
+                    (rule, range, cues)
+                })
+                .collect()
+        });
+        let mut phrases: Vec<Hit<'r>> = phrases
             .into_iter()
-            .map(|hit| {
-                let range = normalized.source_range(hit.range);
+            .map(|hit| (hit.rule, hit.range, Vec::new()))
+            .chain(modelled)
+            .map(|(rule, range, cues)| {
+                let range = normalized.source_range(range);
                 Hit {
-                    rule: hit.rule,
+                    rule,
                     phrase: text[range.clone()].to_owned(),
                     range,
+                    cues,
                 }
             })
             .collect();
+        phrases.sort_by_key(|hit| (hit.range.start, hit.range.end));
         let missing = missing
             .into_iter()
             .map(|missing| Missing {
@@ -100,6 +143,70 @@ impl<'r> Linter<'r> {
             .collect();
         (phrases, missing)
     }
+}
+
+/// The wording model's cues as the copy writes them, quoted: each widened to the whole
+/// katakana, kanji or Latin word at its edges (「ゲン生」 is 「コラーゲン生成」), and a cue
+/// inside another dropped.
+fn cue_words(text: &str, normalized: &Normalized, cues: Vec<Range<usize>>) -> Vec<String> {
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    for cue in cues {
+        let span = widen_to_words(text, normalized.source_range(cue));
+        if let Some(i) = spans
+            .iter()
+            .position(|s| span.start < s.end && s.start < span.end)
+        {
+            spans[i] = spans[i].start.min(span.start)..spans[i].end.max(span.end);
+        } else {
+            spans.push(span);
+        }
+    }
+    spans
+        .into_iter()
+        .map(|span| {
+            let words = &text[span];
+            if words.chars().any(normalize::is_japanese) {
+                format!("「{words}」")
+            } else {
+                format!("‘{words}’")
+            }
+        })
+        .collect()
+}
+
+/// The kind of word a character belongs to, for widening a cue; hiragana (mostly
+/// particles and endings) and punctuation belong to none.
+fn word_script(c: char) -> Option<u8> {
+    match c {
+        '\u{30A0}'..='\u{30FF}' | '\u{FF66}'..='\u{FF9F}' => Some(0),
+        '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' => Some(1),
+        c if c.is_alphanumeric() && !normalize::is_japanese(c) => Some(2),
+        _ => None,
+    }
+}
+
+fn widen_to_words(text: &str, mut range: Range<usize>) -> Range<usize> {
+    if let Some(script) = text[range.clone()].chars().next().and_then(word_script) {
+        while let Some(c) = text[..range.start].chars().next_back() {
+            if word_script(c) != Some(script) {
+                break;
+            }
+            range.start -= c.len_utf8();
+        }
+    }
+    if let Some(script) = text[range.clone()]
+        .chars()
+        .next_back()
+        .and_then(word_script)
+    {
+        while let Some(c) = text[range.end..].chars().next() {
+            if word_script(c) != Some(script) {
+                break;
+            }
+            range.end += c.len_utf8();
+        }
+    }
+    range
 }
 
 #[cfg(test)]

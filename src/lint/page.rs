@@ -125,6 +125,19 @@ pub fn detect_class(page: &Normalized) -> Option<(ProductClass, &'static str)> {
         .map(|(class, _, marker)| (*class, *marker))
 }
 
+/// A finding's message: the rule's explanation, and for the wording model the words that
+/// weighed most, so a reviewer sees why the sentence was read as a claim.
+pub fn with_cues(explanation: &str, cues: &[String]) -> String {
+    if cues.is_empty() {
+        explanation.to_owned()
+    } else {
+        format!(
+            "{explanation} Words that weighed most: {}.",
+            cues.join(", ")
+        )
+    }
+}
+
 /// Lints every page and puts the findings in a report, with the levels `options.policy`
 /// gives them.
 pub fn lint_pages(pages: &[Page], options: &LintOptions) -> LintReport {
@@ -160,41 +173,42 @@ pub fn lint_pages(pages: &[Page], options: &LintOptions) -> LintReport {
             let line_index = LineIndex::new(&page.source);
             // A finding of `rule` at a range of the extracted text; a disclosure missing
             // from a page with nothing that needed it is reported at the top of the file.
-            let finding = |rule: &'static Rule, range: Option<std::ops::Range<usize>>| {
-                let code = codes.wording(rule);
-                let (line, column, end_line, end_column, phrase, context) = match range {
-                    Some(range) => {
-                        let source = extracted.source_range(range);
-                        let (line, column) = line_index.line_column(source.start);
-                        let (end_line, end_column) = line_index.line_column(source.end);
-                        let context = context(&page.source, source.start, source.end);
-                        let phrase = page.source[source].to_owned();
-                        (line, column, end_line, end_column, phrase, context)
+            let finding =
+                |rule: &'static Rule, range: Option<std::ops::Range<usize>>, cues: &[String]| {
+                    let code = codes.wording(rule);
+                    let (line, column, end_line, end_column, phrase, context) = match range {
+                        Some(range) => {
+                            let source = extracted.source_range(range);
+                            let (line, column) = line_index.line_column(source.start);
+                            let (end_line, end_column) = line_index.line_column(source.end);
+                            let context = context(&page.source, source.start, source.end);
+                            let phrase = page.source[source].to_owned();
+                            (line, column, end_line, end_column, phrase, context)
+                        }
+                        None => (1, 1, 1, 1, String::new(), String::new()),
+                    };
+                    LintFinding {
+                        code,
+                        level: options.policy.level(code),
+                        line,
+                        column,
+                        end_line,
+                        end_column,
+                        phrase,
+                        context,
+                        message: with_cues(&rule.explanation, cues),
+                        cues: cues.to_vec(),
+                        rule,
                     }
-                    None => (1, 1, 1, 1, String::new(), String::new()),
                 };
-                LintFinding {
-                    code,
-                    level: options.policy.level(code),
-                    line,
-                    column,
-                    end_line,
-                    end_column,
-                    phrase,
-                    context,
-                    message: rule.explanation.clone(),
-                    rule,
-                }
-            };
             let (phrases, missing) = linter.check_normalized(text, &normalized);
-            let mut findings: Vec<LintFinding> =
-                phrases
-                    .into_iter()
-                    .map(|hit| finding(hit.rule, Some(hit.range)))
-                    .chain(missing.into_iter().map(|missing| {
-                        finding(missing.rule, missing.trigger.map(|(range, _)| range))
-                    }))
-                    .collect();
+            let mut findings: Vec<LintFinding> = phrases
+                .into_iter()
+                .map(|hit| finding(hit.rule, Some(hit.range), &hit.cues))
+                .chain(missing.into_iter().map(|missing| {
+                    finding(missing.rule, missing.trigger.map(|(range, _)| range), &[])
+                }))
+                .collect();
             findings.sort_by_key(|f| (f.line, f.column, f.code));
             LintedFile {
                 path: page.path.clone(),

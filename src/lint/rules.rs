@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 use serde::Serialize;
 
 use super::matcher::Matcher;
+use super::model::WordingModel;
 use super::normalize::is_japanese;
 use super::pattern::{Sequence, compile};
 use crate::findings::Code;
@@ -88,6 +89,9 @@ pub enum Check {
         when: Vec<Sequence>,
         requires: Vec<Sequence>,
     },
+    /// Sentences no phrase rule matched that the wording model ([`super::model`]) reads
+    /// as what reviewers flag (`detector: wording-model` in the rules file).
+    Model,
 }
 
 /// One wording rule.
@@ -233,6 +237,9 @@ impl RuleSet {
                 match &rule.check {
                     Check::Phrase { .. } => !matcher.phrase_hits(&text).is_empty(),
                     Check::Disclosure { .. } => !matcher.missing_disclosures(&text).is_empty(),
+                    Check::Model => !WordingModel::builtin()
+                        .flagged_sentences(&text, None, |_| false)
+                        .is_empty(),
                 }
             };
             for example in &rule.examples_flag {
@@ -270,8 +277,11 @@ fn problem(rule: &Rule, message: String) -> crate::yaml::Problem {
     }
 }
 
+/// The `detector` of a rule that the wording model decides.
+pub const MODEL_DETECTOR: &str = "wording-model";
+
 const TOP_KEYS: [&str; 2] = ["rules", "disclosures"];
-const RULE_KEYS: [&str; 12] = [
+const RULE_KEYS: [&str; 13] = [
     "code",
     "name",
     "level",
@@ -283,6 +293,7 @@ const RULE_KEYS: [&str; 12] = [
     "patterns",
     "except",
     "except_sentence",
+    "detector",
     "examples",
 ];
 const DISCLOSURE_KEYS: [&str; 11] = [
@@ -430,12 +441,31 @@ fn read_rule(reader: &mut Reader, node: &Node, disclosure: bool, origin: &str) -
             when: patterns(reader, "when"),
             requires,
         }
+    } else if let Some(detector) = fields.get("detector") {
+        let name = reader.text(detector, "`detector`");
+        if name.as_deref().is_some_and(|name| name != MODEL_DETECTOR) {
+            reader.problem(
+                detector.at,
+                format!("unknown detector; the one detector is `{MODEL_DETECTOR}`"),
+            );
+        }
+        for key in ["patterns", "except", "except_sentence"] {
+            if let Some(list) = fields.get(key) {
+                reader.problem(
+                    list.at,
+                    format!("a rule with a `detector` has no `{key}`: the model decides"),
+                );
+            }
+        }
+        Check::Model
     } else {
         let found = patterns(reader, "patterns");
         if found.is_empty() {
             reader.problem(
                 node.at,
-                "a rule needs `patterns`: the wording it flags".into(),
+                format!(
+                    "a rule needs `patterns` (the wording it flags) or `detector: {MODEL_DETECTOR}`"
+                ),
             );
         }
         Check::Phrase {

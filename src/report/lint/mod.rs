@@ -96,6 +96,9 @@ pub struct LintFinding {
     /// The line the phrase is on, shortened around it, to read the phrase in context.
     pub context: String,
     pub message: String,
+    /// For the wording model's finding, the words that weighed most (「改善」, ‘cures’).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cues: Vec<String>,
     #[serde(serialize_with = "crate::policy::rule_summary")]
     pub rule: &'static Rule,
 }

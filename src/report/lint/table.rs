@@ -44,6 +44,9 @@ impl LintFormatter for LintTable {
                     }
                 } else {
                     let _ = writeln!(out, "      “{}”  in: {}", f.phrase.trim(), f.context);
+                    if !f.cues.is_empty() {
+                        let _ = writeln!(out, "      weighed most: {}", f.cues.join(", "));
+                    }
                 }
                 let _ = writeln!(out, "      instead: {}", f.rule.suggestion);
             }
