@@ -102,12 +102,17 @@ impl<'r> Linter<'r> {
     ) -> (Vec<Hit<'r>>, Vec<Missing<'r>>) {
         let (phrases, missing) = self.matcher.find(normalized);
         // The model reads only the sentences no phrase rule flagged: a phrase says more.
+        // A phrase never crosses a sentence end, so a sentence holds a phrase exactly when
+        // a phrase starts inside it.
+        let mut phrase_starts: Vec<usize> = phrases.iter().map(|hit| hit.range.start).collect();
+        phrase_starts.sort_unstable();
         let modelled = self.model_rule.map_or_else(Vec::new, |rule| {
             WordingModel::builtin()
                 .flagged_sentences(normalized, self.class, |sentence| {
-                    phrases
-                        .iter()
-                        .any(|hit| hit.range.start < sentence.end && sentence.start < hit.range.end)
+                    let first = phrase_starts.partition_point(|&start| start < sentence.start);
+                    phrase_starts
+                        .get(first)
+                        .is_some_and(|&start| start < sentence.end)
                 })
                 .into_iter()
                 .map(|(range, reading)| {

@@ -15,6 +15,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
+use std::hash::BuildHasherDefault;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -88,13 +89,36 @@ impl FeatureHash {
     }
 }
 
+/// Feature hashes are already well mixed: a map keyed by them needs no second hash.
+#[derive(Default, Clone, Copy)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+type ByHash<V> = HashMap<u64, V, BuildHasherDefault<Prehashed>>;
+type HashesSeen = HashSet<u64, BuildHasherDefault<Prehashed>>;
+
 /// What [`features`] tells its visitor about one feature: its hash, the bytes of the
 /// sentence it covers (none for the intercept and the class), and its name.
 type Visit<'v> = dyn FnMut(u64, Option<Range<usize>>, &dyn Fn() -> String) + 'v;
 
 /// Calls `visit` once with each feature of a normalised sentence.
 fn features(sentence: &str, language: Language, class: Option<ProductClass>, visit: &mut Visit) {
-    let mut seen = HashSet::new();
+    let mut seen = HashesSeen::default();
     let mut emit = |hash: u64, span: Option<Range<usize>>, name: &dyn Fn() -> String| {
         if seen.insert(hash) {
             visit(hash, span, name);
@@ -171,7 +195,7 @@ impl Reading {
 
 /// The weights of one language, by feature hash.
 #[derive(Debug, Clone, Default)]
-struct Weights(HashMap<u64, f64>);
+struct Weights(ByHash<f64>);
 
 /// The trained model: a weight per feature, for each language.
 #[derive(Debug, Clone, Default)]
@@ -237,17 +261,22 @@ impl WordingModel {
             };
         };
         let mut sum = 0.0;
+        features(sentence, language, class, &mut |hash, _, _| {
+            sum += weights.0.get(&hash).copied().unwrap_or(0.0);
+        });
+        let probability = sigmoid(sum);
+        // Most sentences are not flagged: only a flagged one is read again for its cues.
         let mut pulls: Vec<(f64, Range<usize>)> = Vec::new();
-        features(sentence, language, class, &mut |hash, span, _| {
-            if let Some(&weight) = weights.0.get(&hash) {
-                sum += weight;
+        if probability >= FLAG_PROBABILITY {
+            features(sentence, language, class, &mut |hash, span, _| {
+                let weight = weights.0.get(&hash).copied().unwrap_or(0.0);
                 if let Some(span) = span.filter(|_| weight > 0.0) {
                     pulls.push((weight, span));
                 }
-            }
-        });
+            });
+        }
         Reading {
-            probability: sigmoid(sum),
+            probability,
             cues: cues(pulls),
         }
     }
@@ -535,8 +564,15 @@ mod tests {
             new_claim.probability > new_fact.probability,
             "{new_claim:?} vs {new_fact:?}"
         );
-        let cue = &"this gel cures eczema"[new_claim.cues[0].clone()];
-        assert!(cue.contains("cures"), "{cue}");
+        let learnt = "this cream cures acne overnight";
+        let reading = model.read(learnt, None);
+        assert!(reading.flags(), "{reading:?}");
+        let cues: Vec<&str> = reading
+            .cues
+            .iter()
+            .map(|cue| &learnt[cue.clone()])
+            .collect();
+        assert!(cues.iter().any(|cue| cue.contains("cures")), "{cues:?}");
     }
 
     #[test]
