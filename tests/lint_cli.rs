@@ -512,40 +512,49 @@ fn a_rules_file_names_the_model_as_a_detector_or_is_told_why_not() {
              flag: [お肌の悩みとは無縁の毎日へ]\n      pass: [受付時間は平日10時から19時までです]\n"
         )
     };
+    let rules_with = |file: &Path| {
+        let mut cmd = common::claimaudit(Path::new("cache"));
+        cmd.args(["rules", "--rules"]).arg(file);
+        cmd.assert()
+    };
     let good = write(
         dir.path(),
         "good.yaml",
         &rule("    detector: wording-model\n"),
     );
-    common::claimaudit(Path::new("cache"))
-        .args(["rules", "--rules"])
-        .arg(&good)
-        .assert()
+    rules_with(&good)
         .success()
         .stdout(predicate::str::contains("house-claim"));
+    // The user's model rule reports beside the built-in one, at its own level.
+    let page = write(dir.path(), "page.txt", "お肌の悩みとは無縁の毎日へ。\n");
+    let report = json_of(
+        lint()
+            .args(["--class", "cosmetic", "--rules"])
+            .arg(&good)
+            .arg(&page),
+        2,
+    );
+    let found: Vec<(&str, &str)> = report["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["code"].as_str().unwrap(), f["level"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, [("house-claim", "deny"), ("reads-as-claim", "warn")]);
     let typo = write(
         dir.path(),
         "typo.yaml",
         &rule("    detector: wording-modle\n"),
     );
-    common::claimaudit(Path::new("cache"))
-        .args(["rules", "--rules"])
-        .arg(&typo)
-        .assert()
-        .code(3)
-        .stderr(
-            predicate::str::contains("typo.yaml:6")
-                .and(predicate::str::contains("unknown detector")),
-        );
+    rules_with(&typo).code(3).stderr(
+        predicate::str::contains("typo.yaml:6").and(predicate::str::contains("unknown detector")),
+    );
     let both = write(
         dir.path(),
         "both.yaml",
         &rule("    detector: wording-model\n    patterns: [x]\n"),
     );
-    common::claimaudit(Path::new("cache"))
-        .args(["rules", "--rules"])
-        .arg(&both)
-        .assert()
+    rules_with(&both)
         .code(3)
         .stderr(predicate::str::contains("has no `patterns`"));
 }

@@ -46,8 +46,9 @@ pub struct Missing<'r> {
 /// The rules in force for one product class and set of jurisdictions, ready to search.
 pub struct Linter<'r> {
     matcher: Matcher<'r>,
-    /// The rule the wording model reports under, when it is in force.
-    model_rule: Option<&'r Rule>,
+    /// The rules the wording model reports under (the built-in `reads-as-claim`, and any
+    /// of a user's with `detector: wording-model`) that are in force.
+    model_rules: Vec<&'r Rule>,
     class: Option<ProductClass>,
 }
 
@@ -65,10 +66,11 @@ impl<'r> Linter<'r> {
             .filter(|rule| rule.applies_to(class, jurisdictions))
             .collect();
         Linter {
-            model_rule: rules
+            model_rules: rules
                 .iter()
                 .copied()
-                .find(|rule| matches!(rule.check, Check::Model)),
+                .filter(|rule| matches!(rule.check, Check::Model))
+                .collect(),
             matcher: Matcher::new(rules),
             class,
         }
@@ -78,7 +80,7 @@ impl<'r> Linter<'r> {
     /// is already judged as a claim on its evidence, so "reads like a claim" adds nothing.
     pub fn without_model(self) -> Self {
         Linter {
-            model_rule: None,
+            model_rules: Vec::new(),
             ..self
         }
     }
@@ -106,20 +108,21 @@ impl<'r> Linter<'r> {
         // a phrase starts inside it.
         let mut phrase_starts: Vec<usize> = phrases.iter().map(|hit| hit.range.start).collect();
         phrase_starts.sort_unstable();
-        let modelled = self.model_rule.map_or_else(Vec::new, |rule| {
-            WordingModel::builtin()
-                .flagged_sentences(normalized, self.class, |sentence| {
-                    let first = phrase_starts.partition_point(|&start| start < sentence.start);
-                    phrase_starts
-                        .get(first)
-                        .is_some_and(|&start| start < sentence.end)
-                })
-                .into_iter()
-                .map(|(range, reading)| {
-                    let cues = cue_words(text, normalized, reading.cues);
-                    (rule, range, cues)
-                })
-                .collect()
+        let modelled: Vec<_> = if self.model_rules.is_empty() {
+            Vec::new()
+        } else {
+            WordingModel::builtin().flagged_sentences(normalized, self.class, |sentence| {
+                let first = phrase_starts.partition_point(|&start| start < sentence.start);
+                phrase_starts
+                    .get(first)
+                    .is_some_and(|&start| start < sentence.end)
+            })
+        };
+        let modelled = modelled.into_iter().flat_map(|(range, reading)| {
+            let cues = model::cue_words(text, normalized, &reading.cues);
+            self.model_rules
+                .iter()
+                .map(move |&rule| (rule, range.clone(), cues.clone()))
         });
         let mut phrases: Vec<Hit<'r>> = phrases
             .into_iter()
@@ -148,70 +151,6 @@ impl<'r> Linter<'r> {
             .collect();
         (phrases, missing)
     }
-}
-
-/// The wording model's cues as the copy writes them, quoted: each widened to the whole
-/// katakana, kanji or Latin word at its edges (「ゲン生」 is 「コラーゲン生成」), and a cue
-/// inside another dropped.
-fn cue_words(text: &str, normalized: &Normalized, cues: Vec<Range<usize>>) -> Vec<String> {
-    let mut spans: Vec<Range<usize>> = Vec::new();
-    for cue in cues {
-        let span = widen_to_words(text, normalized.source_range(cue));
-        if let Some(i) = spans
-            .iter()
-            .position(|s| span.start < s.end && s.start < span.end)
-        {
-            spans[i] = spans[i].start.min(span.start)..spans[i].end.max(span.end);
-        } else {
-            spans.push(span);
-        }
-    }
-    spans
-        .into_iter()
-        .map(|span| {
-            let words = &text[span];
-            if words.chars().any(normalize::is_japanese) {
-                format!("「{words}」")
-            } else {
-                format!("‘{words}’")
-            }
-        })
-        .collect()
-}
-
-/// The kind of word a character belongs to, for widening a cue; hiragana (mostly
-/// particles and endings) and punctuation belong to none.
-fn word_script(c: char) -> Option<u8> {
-    match c {
-        '\u{30A0}'..='\u{30FF}' | '\u{FF66}'..='\u{FF9F}' => Some(0),
-        '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' => Some(1),
-        c if c.is_alphanumeric() && !normalize::is_japanese(c) => Some(2),
-        _ => None,
-    }
-}
-
-fn widen_to_words(text: &str, mut range: Range<usize>) -> Range<usize> {
-    if let Some(script) = text[range.clone()].chars().next().and_then(word_script) {
-        while let Some(c) = text[..range.start].chars().next_back() {
-            if word_script(c) != Some(script) {
-                break;
-            }
-            range.start -= c.len_utf8();
-        }
-    }
-    if let Some(script) = text[range.clone()]
-        .chars()
-        .next_back()
-        .and_then(word_script)
-    {
-        while let Some(c) = text[range.end..].chars().next() {
-            if word_script(c) != Some(script) {
-                break;
-            }
-            range.end += c.len_utf8();
-        }
-    }
-    range
 }
 
 #[cfg(test)]

@@ -353,6 +353,70 @@ fn too_short(sentence: &str) -> bool {
     }
 }
 
+/// The wording model's cues as the copy writes them, quoted: each widened to the whole
+/// katakana, kanji or Latin word at its edges (「ゲン生」 is 「コラーゲン生成」), and a cue
+/// inside another dropped.
+pub(super) fn cue_words(text: &str, normalized: &Normalized, cues: &[Range<usize>]) -> Vec<String> {
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    for cue in cues {
+        let span = widen_to_words(text, normalized.source_range(cue.clone()));
+        if let Some(i) = spans
+            .iter()
+            .position(|s| span.start < s.end && s.start < span.end)
+        {
+            spans[i] = spans[i].start.min(span.start)..spans[i].end.max(span.end);
+        } else {
+            spans.push(span);
+        }
+    }
+    spans
+        .into_iter()
+        .map(|span| {
+            let words = &text[span];
+            if words.chars().any(is_japanese) {
+                format!("「{words}」")
+            } else {
+                format!("‘{words}’")
+            }
+        })
+        .collect()
+}
+
+/// The kind of word a character belongs to, for widening a cue; hiragana (mostly
+/// particles and endings) and punctuation belong to none.
+fn word_script(c: char) -> Option<u8> {
+    match c {
+        '\u{30A0}'..='\u{30FF}' | '\u{FF66}'..='\u{FF9F}' => Some(0),
+        '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' => Some(1),
+        c if c.is_alphanumeric() && !is_japanese(c) => Some(2),
+        _ => None,
+    }
+}
+
+fn widen_to_words(text: &str, mut range: Range<usize>) -> Range<usize> {
+    if let Some(script) = text[range.clone()].chars().next().and_then(word_script) {
+        while let Some(c) = text[..range.start].chars().next_back() {
+            if word_script(c) != Some(script) {
+                break;
+            }
+            range.start -= c.len_utf8();
+        }
+    }
+    if let Some(script) = text[range.clone()]
+        .chars()
+        .next_back()
+        .and_then(word_script)
+    {
+        while let Some(c) = text[range.end..].chars().next() {
+            if word_script(c) != Some(script) {
+                break;
+            }
+            range.end += c.len_utf8();
+        }
+    }
+    range
+}
+
 fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z.clamp(-30.0, 30.0)).exp())
 }
@@ -380,23 +444,28 @@ impl Trained {
     /// Learns the weights from `examples` (logistic regression, AdaGrad steps in an order
     /// shuffled by a fixed seed, so the same corpora always give the same file).
     pub fn from_examples(examples: &[Example<'_>]) -> Trained {
+        // Each example as the model reads it: normalised, its sentences joined.
+        let sentences: Vec<String> = examples
+            .iter()
+            .map(|example| {
+                let normalized = normalize(example.text);
+                normalized.as_str().replace(BOUNDARY, " ").trim().to_owned()
+            })
+            .collect();
         let mut rows = Vec::new();
         for language in [Language::Japanese, Language::English] {
             let mut names: HashMap<u64, String> = HashMap::new();
             let data: Vec<(bool, Vec<u64>)> = examples
                 .iter()
-                .filter_map(|example| {
-                    let normalized = normalize(example.text);
-                    let sentence = normalized.as_str().replace(BOUNDARY, " ");
-                    let sentence = sentence.trim();
-                    (Language::of(sentence) == language).then(|| {
-                        let mut hashes = Vec::new();
-                        features(sentence, language, example.class, &mut |hash, _, name| {
-                            names.entry(hash).or_insert_with(name);
-                            hashes.push(hash);
-                        });
-                        (example.flagged, hashes)
-                    })
+                .zip(&sentences)
+                .filter(|(_, sentence)| Language::of(sentence) == language)
+                .map(|(example, sentence)| {
+                    let mut hashes = Vec::new();
+                    features(sentence, language, example.class, &mut |hash, _, name| {
+                        names.entry(hash).or_insert_with(name);
+                        hashes.push(hash);
+                    });
+                    (example.flagged, hashes)
                 })
                 .collect();
             let weights = fit(&data);

@@ -127,7 +127,7 @@ pub fn detect_class(page: &Normalized) -> Option<(ProductClass, &'static str)> {
 
 /// A finding's message: the rule's explanation, and for the wording model the words that
 /// weighed most, so a reviewer sees why the sentence was read as a claim.
-pub fn with_cues(explanation: &str, cues: &[String]) -> String {
+fn with_cues(explanation: &str, cues: &[String]) -> String {
     if cues.is_empty() {
         explanation.to_owned()
     } else {
