@@ -10,12 +10,15 @@
 //! resolutions, and its wording linted; the policy gives each finding its level and
 //! waiver status; the report puts it all together.
 
+use std::time::Duration;
+
 use crate::claims::ClaimsFile;
 use crate::findings::Finding;
 use crate::judge::judge_claim;
 use crate::lint::Linter;
 use crate::policy::{self, Policy};
 use crate::progress::Progress;
+use crate::pubmed::provenance::Provenance;
 use crate::pubmed::source::PubmedSource;
 use crate::report::{Outcome, Report};
 use crate::resolve::{CitationKey, Resolution, resolve_all};
@@ -33,6 +36,9 @@ pub struct AuditOptions {
     /// Today's date (`YYYY-MM-DD`, UTC) from the real clock: waivers are judged against
     /// it, never against a pinned report time.
     pub today: String,
+    /// Records last confirmed longer ago than this are named in the report: offline,
+    /// they were used anyway, and retractions since are not seen.
+    pub record_max_age: Duration,
 }
 
 /// The distinct citations of a claims file, and which one each claim's citation is.
@@ -93,7 +99,12 @@ pub async fn audit(
 ) -> Report {
     let index = CitationIndex::new(file);
     let resolutions = resolve_all(source, index.distinct(), progress).await;
-    report(file, index.per_claim(&resolutions), options)
+    report(
+        file,
+        index.per_claim(&resolutions),
+        source.provenance(),
+        options,
+    )
 }
 
 /// Judges every claim on its citations' resolutions (per claim, in citation order) and
@@ -101,6 +112,7 @@ pub async fn audit(
 pub fn report(
     file: &ClaimsFile,
     resolutions: Vec<Vec<&Resolution>>,
+    provenance: Provenance,
     options: &AuditOptions,
 ) -> Report {
     let mut judgements = Vec::with_capacity(file.claims.len());
@@ -143,6 +155,8 @@ pub fn report(
         overrides: options.policy.overrides().to_vec(),
         offline: options.offline,
         generated_at: options.generated_at.clone(),
+        provenance,
+        record_max_age: options.record_max_age,
     })
 }
 
@@ -189,6 +203,7 @@ mod tests {
             offline: false,
             generated_at: "2026-01-01T00:00:00Z".into(),
             today: "2026-01-01".into(),
+            record_max_age: Duration::from_secs(90 * 86_400),
         };
         let report = audit(&file, &source, &options, &NoProgress).await;
         assert!(

@@ -60,6 +60,16 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// "1 claim", "3 claims": a count with the noun in the number it needs. `many` is the
+/// plural, given in full ("1 query tried", "2 queries tried").
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// "; did you mean `word`?" for the known word closest to `written`, or nothing when
 /// none is close (at most two edits, or a third of the word's length).
 pub fn did_you_mean<'a>(written: &str, known: impl IntoIterator<Item = &'a str>) -> String {

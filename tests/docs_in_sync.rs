@@ -268,3 +268,24 @@ fn every_wording_rule_is_in_the_readme_with_its_levels() {
         expected.join("\n")
     );
 }
+
+#[test]
+fn the_readme_names_the_rust_version_cargo_toml_requires() {
+    let manifest = repo_file("Cargo.toml");
+    let required = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .expect("Cargo.toml sets rust-version");
+    let readme = repo_file("README.md");
+    let said: Vec<&str> = readme
+        .split("Needs Rust ")
+        .skip(1)
+        .filter_map(|rest| rest.split_whitespace().next())
+        .collect();
+    assert!(!said.is_empty(), "the README says which Rust it needs");
+    assert!(
+        said.iter().all(|v| *v == required),
+        "README says Rust {said:?}, Cargo.toml requires {required}"
+    );
+}

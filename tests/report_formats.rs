@@ -207,7 +207,9 @@ fn junit_is_read_back_by_a_junit_parser() {
         .iter()
         .map(|p| (p.name.as_str(), p.value.as_str()))
         .collect();
-    assert_eq!(policy.len(), 2, "{policy:?}");
+    // What the run rests on, then the two policy changes.
+    assert_eq!(policy.len(), 3, "{policy:?}");
+    assert_eq!(policy[0].0, "claimaudit.provenance");
     assert!(
         policy
             .iter()
@@ -419,7 +421,7 @@ fn an_applied_waiver_accepts_a_finding_but_keeps_it_visible() {
     assert_eq!(report["waivers"][0]["status"], "applied");
     offline_check(&setup).assert().code(0).stdout(
         predicate::str::contains("waived:uncited-claim").and(predicate::str::contains(format!(
-            "waived until {expires} by K. Sato (compliance)"
+            "waived until {expires}, approved by K. Sato (compliance)"
         ))),
     );
     offline_check(&setup)

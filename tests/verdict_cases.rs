@@ -427,6 +427,7 @@ async fn the_reviewer_may_lower_the_floor_and_the_report_says_so() {
         offline: false,
         generated_at: "2026-01-01T00:00:00Z".into(),
         today: "2026-01-01".into(),
+        record_max_age: std::time::Duration::from_secs(90 * 86_400),
     };
     let report = audit(&file, &source, &options, &NoProgress).await;
     let claim = &report.claims[0];

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use strum::VariantArray;
 
@@ -15,10 +15,10 @@ use claimaudit::policy::dates;
 use claimaudit::pubmed::cache::Cache;
 use claimaudit::report::{Report, ReportFormat};
 
-use super::gate::{GateArgs, generation_time, outputs};
+use super::gate::{GateArgs, OutputArgs};
 use super::network::NetworkArgs;
 use super::progress::Bar;
-use super::{format_parser, invalid, runtime, write_stdout};
+use super::{format_parser, invalid, runtime};
 
 #[derive(Debug, Args)]
 pub(super) struct CheckArgs {
@@ -30,10 +30,8 @@ pub(super) struct CheckArgs {
     #[arg(long, default_value = "table", value_parser = report_format())]
     format: ReportFormat,
 
-    /// Also write the report to FILE, in the format its name says: .json, .sarif,
-    /// .xml (JUnit), .md, .html, .csv, .txt (table). Repeatable.
-    #[arg(long = "output", value_name = "FILE")]
-    outputs: Vec<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
 
     #[command(flatten)]
     gate: GateArgs,
@@ -41,12 +39,6 @@ pub(super) struct CheckArgs {
     /// No progress bar and no notes on standard error.
     #[arg(long, short)]
     quiet: bool,
-
-    /// Pin the report's generation time (the one timestamp in any report) to the start
-    /// of the current UTC day, so reruns give byte-identical reports; SOURCE_DATE_EPOCH,
-    /// when set, pins it to that time instead.
-    #[arg(long)]
-    reproducible: bool,
 
     #[command(flatten)]
     network: NetworkArgs,
@@ -76,11 +68,7 @@ pub(super) fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
             eprintln!("warning: {}: {}", args.file.display(), refused.describe());
         }
     }
-    let outputs = outputs(
-        &args.outputs,
-        ReportFormat::for_path,
-        &ReportFormat::known_extensions(),
-    )?;
+    let targets = args.output.targets()?;
     let mut network = args.network.clone();
     if !network.offline && network.email.is_none() {
         if !args.quiet {
@@ -95,8 +83,9 @@ pub(super) fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
     let options = AuditOptions {
         policy,
         offline: source.offline,
-        generated_at: generation_time(args.reproducible),
+        generated_at: args.output.generated_at(),
         today: dates::today(),
+        record_max_age: source.cached.settings().record_max_age,
     };
 
     let progress = Bar::new("resolving citations", args.quiet);
@@ -106,11 +95,9 @@ pub(super) fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
         eprintln!("warning: {notice}");
     }
 
-    write_stdout(&args.format.formatter().render(&report))?;
-    for (path, format) in &outputs {
-        std::fs::write(path, format.formatter().render(&report))
-            .with_context(|| format!("cannot write the report to {}", path.display()))?;
-    }
+    args.output.write(args.format, &targets, |format| {
+        format.formatter().render(&report)
+    })?;
     if !args.quiet {
         warn_unchecked(&report);
     }

@@ -1,18 +1,19 @@
 //! What `check` and `lint` share: the wording rules in force (`--rules`), who sets the
-//! finding levels (`--policy`, `--deny/--warn/--allow`), the report files (`--output`)
-//! and the report's one timestamp.
+//! finding levels (`--policy`, `--deny/--warn/--allow`), the report files (`--output`,
+//! `--csv-bom`) and the report's one timestamp.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 
 use claimaudit::claims;
 use claimaudit::lint::RuleSet;
 use claimaudit::policy::{CodeBook, Level, OverrideSource, Policy};
+use claimaudit::report::ReportFormat;
 
-use super::invalid;
+use super::{invalid, write_stdout};
 
 #[derive(Debug, Clone, Args)]
 pub(super) struct GateArgs {
@@ -107,9 +108,69 @@ impl GateArgs {
     }
 }
 
+/// Where and how `check` and `lint` write their reports.
+#[derive(Debug, Clone, Args)]
+pub(super) struct OutputArgs {
+    /// Also write the report to FILE, in the format its name says: .json, .sarif,
+    /// .xml (JUnit), .md, .html, .csv, .txt (table). Repeatable.
+    #[arg(long = "output", value_name = "FILE")]
+    outputs: Vec<PathBuf>,
+
+    /// Pin the report's generation time (the one timestamp in any report) to the start
+    /// of the current UTC day, so reruns give byte-identical reports; SOURCE_DATE_EPOCH,
+    /// when set, pins it to that time instead.
+    #[arg(long)]
+    reproducible: bool,
+
+    /// Start CSV reports with a UTF-8 byte-order mark: Excel then reads Japanese text
+    /// correctly (without it, it guesses a legacy encoding and shows mojibake).
+    #[arg(long)]
+    csv_bom: bool,
+}
+
+impl OutputArgs {
+    /// The report's one timestamp.
+    pub(super) fn generated_at(&self) -> String {
+        generation_time(self.reproducible)
+    }
+
+    /// Each `--output` file with its format, checked before any work is done.
+    pub(super) fn targets(&self) -> Result<Vec<(PathBuf, ReportFormat)>> {
+        outputs(
+            &self.outputs,
+            ReportFormat::for_path,
+            &ReportFormat::known_extensions(),
+        )
+    }
+
+    /// Writes the report to standard output in `format` and to every target, each
+    /// rendered by `render`.
+    pub(super) fn write(
+        &self,
+        format: ReportFormat,
+        targets: &[(PathBuf, ReportFormat)],
+        render: impl Fn(ReportFormat) -> String,
+    ) -> Result<()> {
+        let rendered = |format: ReportFormat| {
+            let text = render(format);
+            if self.csv_bom && format == ReportFormat::Csv {
+                format!("\u{feff}{text}")
+            } else {
+                text
+            }
+        };
+        write_stdout(&rendered(format))?;
+        for (path, format) in targets {
+            std::fs::write(path, rendered(*format))
+                .with_context(|| format!("cannot write the report to {}", path.display()))?;
+        }
+        Ok(())
+    }
+}
+
 /// Each `--output` path with the format its name asks for (`for_path`), or one error
 /// listing every name that says nothing known.
-pub(super) fn outputs<F>(
+fn outputs<F>(
     paths: &[PathBuf],
     for_path: fn(&Path) -> Option<F>,
     known: &str,
@@ -134,7 +195,7 @@ pub(super) fn outputs<F>(
 
 /// Now; or the time `SOURCE_DATE_EPOCH` pins; or, with `--reproducible`, the start of
 /// today (UTC), which keeps waiver expiry real while reruns stay byte-identical.
-pub(super) fn generation_time(reproducible: bool) -> String {
+fn generation_time(reproducible: bool) -> String {
     const DAY: u64 = 86_400;
     let pinned = std::env::var("SOURCE_DATE_EPOCH")
         .ok()

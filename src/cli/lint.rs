@@ -16,8 +16,8 @@ use claimaudit::lint::{Jurisdiction, ProductClass};
 use claimaudit::policy::{CodeBook, Policy};
 use claimaudit::report::ReportFormat;
 
-use super::gate::{GateArgs, generation_time, outputs};
-use super::{format_parser, invalid, write_stdout};
+use super::gate::{GateArgs, OutputArgs};
+use super::{format_parser, invalid};
 
 #[derive(Debug, Args)]
 pub(super) struct LintArgs {
@@ -45,18 +45,11 @@ pub(super) struct LintArgs {
     #[arg(long, default_value = "table", value_parser = lint_format())]
     format: ReportFormat,
 
-    /// Also write the report to FILE, in the format its name says: .json, .sarif,
-    /// .xml (JUnit), .md, .html, .csv, .txt (table). Repeatable.
-    #[arg(long = "output", value_name = "FILE")]
-    outputs: Vec<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
 
     #[command(flatten)]
     gate: GateArgs,
-
-    /// Pin the report's generation time to the start of the current UTC day (or to
-    /// SOURCE_DATE_EPOCH), so reruns give byte-identical reports.
-    #[arg(long)]
-    reproducible: bool,
 }
 
 fn lint_format() -> impl clap::builder::TypedValueParser<Value = ReportFormat> {
@@ -165,24 +158,18 @@ pub(super) fn run(args: &LintArgs) -> Result<Exit> {
             class: args.class,
         },
     )?;
-    let outputs = outputs(
-        &args.outputs,
-        ReportFormat::for_path,
-        &ReportFormat::known_extensions(),
-    )?;
+    let targets = args.output.targets()?;
     let pages = pages(args)?;
     let options = LintOptions {
         rules,
         class: args.class,
         jurisdictions: args.jurisdictions.clone(),
         policy,
-        generated_at: generation_time(args.reproducible),
+        generated_at: args.output.generated_at(),
     };
     let report = lint_pages(&pages, &options);
-    write_stdout(&args.format.lint_formatter().render(&report))?;
-    for (path, format) in &outputs {
-        std::fs::write(path, format.lint_formatter().render(&report))
-            .with_context(|| format!("cannot write the report to {}", path.display()))?;
-    }
+    args.output.write(args.format, &targets, |format| {
+        format.lint_formatter().render(&report)
+    })?;
     Ok(report.exit())
 }

@@ -49,25 +49,32 @@ pub(super) const CITATION_RULES: &[CitationRule] = &[
 ];
 
 fn not_found(c: &CitationContext<'_>, raised: &mut Raised) {
-    if c.assessment.identity == Identity::NotFound {
-        let why = c
-            .assessment
-            .resolution
-            .notes
-            .iter()
-            .find(|n| matches!(n, Note::NoRecord { .. }))
-            .map_or_else(
-                || format!("{} queries tried", c.assessment.resolution.lookups.len()),
-                ToString::to_string,
-            );
-        raised.push((
-            Code::CitationNotFound,
-            format!(
-                "\"{}\" matches no PubMed record ({why}); check the citation",
-                c.input()
-            ),
-        ));
+    if c.assessment.identity != Identity::NotFound {
+        return;
     }
+    let resolution = &c.assessment.resolution;
+    let no_record = resolution
+        .notes
+        .iter()
+        .find(|n| matches!(n, Note::NoRecord { .. }));
+    let message = match (no_record, resolution.lookups.len()) {
+        (Some(note), _) => format!(
+            "\"{}\" matches no PubMed record ({note}); check the citation",
+            c.input()
+        ),
+        // Nothing was asked, so nothing can be said about PubMed: the citation itself
+        // gave nothing to look up.
+        (None, 0) => format!(
+            "\"{}\" was not looked up: nothing in it identifies a paper (no PMID, DOI, author, year, title or journal); give a complete reference",
+            c.input()
+        ),
+        (None, tried) => format!(
+            "\"{}\" matches no PubMed record ({}); check the citation",
+            c.input(),
+            crate::text::count(tried, "query tried", "queries tried")
+        ),
+    };
+    raised.push((Code::CitationNotFound, message));
 }
 
 fn is_incomplete(c: &CitationContext<'_>) -> bool {

@@ -347,19 +347,17 @@ fn weak(facts: &ClaimFacts<'_>) -> Option<Decision> {
     } else {
         ""
     };
+    // The finding says what the sources are; what the kind of claim needs in full is the
+    // code's help, said once beside it.
     let (code, need) = match facts.kind {
-        ClaimKind::Efficacy | ClaimKind::Safety => (
-            Code::NoHumanEvidence,
-            "a clinical study in people (a trial, a prospective cohort, or a systematic review of them)",
-        ),
+        ClaimKind::Efficacy | ClaimKind::Safety => {
+            (Code::NoHumanEvidence, "a clinical study in people")
+        }
         ClaimKind::Mechanism | ClaimKind::Statistic => (
             Code::InsufficientEvidence,
             "original research or a systematic review",
         ),
-        ClaimKind::Background => (
-            Code::InsufficientEvidence,
-            "scholarly literature (a review, guideline or study, not an editorial or letter)",
-        ),
+        ClaimKind::Background => (Code::InsufficientEvidence, "scholarly literature"),
     };
     let article = if facts.kind == ClaimKind::Efficacy {
         "an"
@@ -370,15 +368,14 @@ fn weak(facts: &ClaimFacts<'_>) -> Option<Decision> {
         Decision::new(
             Verdict::Weak,
             format!(
-                "The sources are about the claim but are only {sources}{guessed_note}: {article} {} claim needs {need}. Cite one, or reword the claim to what the sources show.",
+                "The sources are about the claim but are only {sources}{guessed_note}, and {article} {} claim needs {need}.",
                 facts.kind.as_str()
             ),
         )
         .with(
             code,
             format!(
-                "{article} {} claim needs {need}; the relevant sources are only {sources}{guessed_note}",
-                facts.kind.as_str()
+                "the relevant sources are only {sources}{guessed_note}; none is {need}",
             ),
         ),
     )

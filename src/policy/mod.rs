@@ -220,6 +220,11 @@ pub struct AppliedFinding {
     /// For wording: the phrase and where it is in the claims file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wording: Option<WordingPlace>,
+    /// Where the finding points in the claims file: the phrase for wording, the
+    /// citation for a citation's finding, else the claim. Every format prints this
+    /// one place, so a reader finds the same line in each.
+    pub line: usize,
+    pub column: usize,
 }
 
 /// The phrase a wording finding is about, and where it stands in the claims file. The
@@ -302,17 +307,30 @@ pub fn apply(
 ) -> (Vec<AppliedFinding>, Vec<WaiverReport>) {
     let mut applied: Vec<AppliedFinding> = findings
         .into_iter()
-        .map(|finding| AppliedFinding {
-            wording: finding
+        .map(|finding| {
+            let claim = claims.get(finding.claim);
+            let wording = finding
                 .span
                 .zip(finding.code.rule())
-                .and_then(|(span, rule)| WordingPlace::of(claims.get(finding.claim)?, span, rule)),
-            claim: finding.claim,
-            citation: finding.citation,
-            code: finding.code,
-            level: policy.level(finding.code),
-            message: finding.message,
-            waiver: None,
+                .and_then(|(span, rule)| WordingPlace::of(claim?, span, rule));
+            let cited = finding.citation.and_then(|n| claim?.citations.get(n));
+            let (line, column) = match (&wording, cited, claim) {
+                (Some(place), _, _) => (place.line, place.column),
+                (None, Some(cited), _) => (cited.line, cited.column),
+                (None, None, Some(claim)) => (claim.line, claim.column),
+                (None, None, None) => (0, 0),
+            };
+            AppliedFinding {
+                wording,
+                claim: finding.claim,
+                citation: finding.citation,
+                code: finding.code,
+                level: policy.level(finding.code),
+                message: finding.message,
+                waiver: None,
+                line,
+                column,
+            }
         })
         .collect();
     let reports = waivers

@@ -31,6 +31,21 @@ pub struct FindingWaiver {
     pub expires: String,
 }
 
+impl FindingWaiver {
+    /// The waiver in one phrase, the same in every report format: "waived until
+    /// 2026-12-31, approved by K. Sato on 2026-05-01: wording under legal review".
+    pub fn describe(&self) -> String {
+        let state = match self.status {
+            WaiverStatus::Applied => format!("waived until {}", self.expires),
+            WaiverStatus::Expired => format!("counts again: its waiver expired {}", self.expires),
+        };
+        format!(
+            "{state}, approved by {} on {}: {}",
+            self.approved_by, self.approved_on, self.reason
+        )
+    }
+}
+
 /// What became of one waiver of the claims file in this run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, VariantArray)]
 #[serde(rename_all = "kebab-case")]

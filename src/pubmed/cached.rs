@@ -15,6 +15,7 @@
 //! async thread, so lookups in flight never wait on the disk.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
@@ -24,6 +25,7 @@ use serde::de::DeserializeOwned;
 use crate::ids::Pmid;
 use crate::pubmed::cache::{Cache, CacheError, EntryLocks, LookupKind, Origin};
 use crate::pubmed::inflight::{Claim, InFlight, Leader, wait};
+use crate::pubmed::provenance::{Confirmation, NetworkUse, Provenance};
 use crate::pubmed::record::Record;
 use crate::pubmed::source::{
     CitationMatch, CitationMatchQuery, Fetched, PubmedSource, SearchHits, SearchQuery, SourceError,
@@ -60,6 +62,10 @@ pub struct CachedSource<S> {
     matches: InFlight<CitationMatchQuery, Result<CitationMatch, SourceError>>,
     unreachable: Mutex<Option<SourceError>>,
     notices: Mutex<BTreeSet<String>>,
+    /// When each record handed out was last confirmed by PubMed.
+    confirmed: Mutex<BTreeMap<Pmid, Confirmation>>,
+    /// Whether a question put to the source behind the cache failed this run.
+    source_failed: AtomicBool,
 }
 
 /// What the cache holds for one question.
@@ -82,7 +88,14 @@ impl<S: PubmedSource> CachedSource<S> {
             matches: InFlight::new(),
             unreachable: Mutex::new(None),
             notices: Mutex::new(BTreeSet::new()),
+            confirmed: Mutex::new(BTreeMap::new()),
+            source_failed: AtomicBool::new(false),
         }
+    }
+
+    /// How old cached answers may be, as this source was built.
+    pub fn settings(&self) -> &CacheSettings {
+        &self.settings
     }
 
     /// The source behind the cache.
@@ -112,12 +125,17 @@ impl<S: PubmedSource> CachedSource<S> {
         lock(&self.notices).insert(error.to_string());
     }
 
+    fn confirm(&self, pmid: Pmid, at: SystemTime, origin: Origin) {
+        lock(&self.confirmed).insert(pmid, Confirmation { at, origin });
+    }
+
     /// The error every question gets once the source proved unreachable.
     fn tripped(&self) -> Option<SourceError> {
         lock(&self.unreachable).clone()
     }
 
     fn remember_failure(&self, error: &SourceError) {
+        self.source_failed.store(true, Ordering::Relaxed);
         if matches!(error, SourceError::Unreachable(_)) {
             lock(&self.unreachable).get_or_insert_with(|| error.clone());
         }
@@ -165,6 +183,7 @@ impl<S: PubmedSource> CachedSource<S> {
                 let cached = match record {
                     Ok(Some(entry)) => match humantime::parse_rfc3339(&entry.fetched_at) {
                         Ok(at) if self.fresh(at, settings.0) => {
+                            self.confirm(pmid, at, entry.source);
                             Cached::Fresh(Some(Arc::new(entry.record)))
                         }
                         _ => Cached::Missing,
@@ -206,7 +225,10 @@ impl<S: PubmedSource> CachedSource<S> {
         let pmids: Vec<Pmid> = pending.iter().map(|l| *l.key()).collect();
         let locks = match self.lock_entries(move |c| c.lock_records(&pmids)).await {
             Ok(locks) => locks,
-            Err(error) => return publish_all(pending, &error.into()),
+            Err(error) => {
+                self.source_failed.store(true, Ordering::Relaxed);
+                return publish_all(pending, &error.into());
+            }
         };
         if locks.is_some() {
             pending = self.settle_from_cache(pending).await;
@@ -224,6 +246,11 @@ impl<S: PubmedSource> CachedSource<S> {
                 _ => None,
             })
             .collect();
+        for (pmid, answer) in &to_store {
+            if answer.is_some() {
+                self.confirm(*pmid, now, Origin::Fetched);
+            }
+        }
         let stored: BTreeMap<Pmid, Result<(), CacheError>> = self
             .on_disk(move |cache| {
                 to_store
@@ -304,7 +331,10 @@ impl<S: PubmedSource> CachedSource<S> {
             .await
         {
             Ok(locks) => locks,
-            Err(error) => return publish_all(pending, &error.into()),
+            Err(error) => {
+                self.source_failed.store(true, Ordering::Relaxed);
+                return publish_all(pending, &error.into());
+            }
         };
         if locks.is_some() {
             pending = self.settle_lookups(kind, pending).await;
@@ -386,6 +416,20 @@ impl<S: PubmedSource> CachedSource<S> {
 }
 
 impl<S: PubmedSource> PubmedSource for CachedSource<S> {
+    fn provenance(&self) -> Provenance {
+        let network = if self.settings.offline {
+            NetworkUse::Offline
+        } else if self.source_failed.load(Ordering::Relaxed) || self.tripped().is_some() {
+            NetworkUse::Mixed
+        } else {
+            NetworkUse::Online
+        };
+        Provenance {
+            network,
+            confirmed: lock(&self.confirmed).clone(),
+        }
+    }
+
     async fn fetch(&self, pmids: &[Pmid]) -> Fetched {
         let mut unique = pmids.to_vec();
         unique.sort_unstable();

@@ -5,7 +5,8 @@
 //!   [`eutils`] (NCBI's E-utilities over HTTP), [`OfflineSource`] (asks no one) and
 //!   [`memory`] (records held in memory).
 //! - [`cached`]: the run memory, on-disk [`cache`] and unreachable breaker in front of
-//!   any source; [`import`] loads efetch files into the cache.
+//!   any source; [`import`] loads efetch files into the cache; [`provenance`] says
+//!   when PubMed last confirmed each record a run used.
 
 pub mod cache;
 pub mod cached;
@@ -13,6 +14,7 @@ pub mod eutils;
 pub mod import;
 mod inflight;
 pub mod memory;
+pub mod provenance;
 pub mod record;
 pub mod source;
 pub mod xml;

@@ -21,6 +21,7 @@ use thiserror::Error;
 
 use crate::ids::{Doi, Pmcid, Pmid};
 use crate::pubmed::cache::CacheError;
+use crate::pubmed::provenance::Provenance;
 use crate::pubmed::record::Record;
 
 /// A search returns at most this many PMIDs, best first: enough candidates to rank, few
@@ -44,6 +45,12 @@ pub trait PubmedSource: Sync {
         &self,
         queries: &[CitationMatchQuery],
     ) -> impl Future<Output = Vec<Result<CitationMatch, SourceError>>> + Send;
+
+    /// When each record handed out so far was last confirmed, and whether PubMed was
+    /// asked; a source with no cache and no network knows neither.
+    fn provenance(&self) -> Provenance {
+        Provenance::none()
+    }
 }
 
 /// What a source knows of each PMID asked for.

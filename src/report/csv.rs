@@ -7,12 +7,13 @@ use crate::policy::AppliedFinding;
 
 pub struct CsvFormatter;
 
-const HEADER: [&str; 18] = [
+const HEADER: [&str; 21] = [
     "claim_id",
     "claim_kind",
     "claim_line",
     "verdict",
     "claim_text",
+    "claim_note",
     "citation",
     "citation_line",
     "status",
@@ -24,14 +25,28 @@ const HEADER: [&str; 18] = [
     "level",
     "population",
     "flags",
+    "confirmed_at",
     "findings",
+    "waivers",
     "explanation",
 ];
 
-/// "deny:uncited-claim", or "deny:uncited-claim(waived)" while a waiver applies.
+/// "deny:uncited-claim@26": level, code and the finding's line in the claims file, with
+/// "(waived)" while a waiver applies.
 fn finding_label(finding: &AppliedFinding) -> String {
     let waived = if finding.counts() { "" } else { "(waived)" };
-    format!("{}:{}{waived}", finding.level.as_str(), finding.code)
+    format!(
+        "{}:{}@{}{waived}",
+        finding.level.as_str(),
+        finding.code,
+        finding.line
+    )
+}
+
+/// "uncited-claim: waived until … (approved by …): reason", for each waived finding.
+fn waiver_label(finding: &AppliedFinding) -> Option<String> {
+    let waiver = finding.waiver.as_ref()?;
+    Some(format!("{}: {}", finding.code, waiver.describe()))
 }
 
 impl Formatter for CsvFormatter {
@@ -40,12 +55,15 @@ impl Formatter for CsvFormatter {
         out.push_str("\r\n");
         for claim in &report.claims {
             let claim_findings: Vec<String> = claim.findings.iter().map(finding_label).collect();
+            let claim_waivers: Vec<String> =
+                claim.findings.iter().filter_map(waiver_label).collect();
             let base = [
                 claim.id.clone(),
                 claim.kind.as_str().to_owned(),
                 claim.line.to_string(),
                 claim.verdict.as_str().to_owned(),
                 claim.text.clone(),
+                claim.note.clone().unwrap_or_default(),
             ];
             let mut rows: Vec<Vec<String>> = Vec::new();
             for citation in &claim.citations {
@@ -54,6 +72,11 @@ impl Formatter for CsvFormatter {
                     .iter()
                     .cloned()
                     .chain(citation.findings.iter().map(finding_label))
+                    .collect();
+                let waivers: Vec<String> = claim_waivers
+                    .iter()
+                    .cloned()
+                    .chain(citation.findings.iter().filter_map(waiver_label))
                     .collect();
                 rows.push(vec![
                     citation.input.clone(),
@@ -79,12 +102,15 @@ impl Formatter for CsvFormatter {
                         .map(|f| f.as_str())
                         .collect::<Vec<_>>()
                         .join(" "),
+                    citation.confirmed_at.clone().unwrap_or_default(),
                     findings.join("; "),
+                    waivers.join("; "),
                 ]);
             }
             if rows.is_empty() {
-                let mut empty = vec![String::new(); 11];
+                let mut empty = vec![String::new(); 12];
                 empty.push(claim_findings.join("; "));
+                empty.push(claim_waivers.join("; "));
                 rows.push(empty);
             }
             for row in rows {

@@ -5,21 +5,40 @@
 use std::fmt::Write as _;
 
 use super::escape::xml as escape;
-use super::{ClaimReport, Formatter, Report};
+use super::{CitationReport, ClaimReport, FindingGroup, Formatter, Report};
 use crate::claims::ClaimKind;
 use crate::findings::Code;
 use crate::judge::Verdict;
-use crate::policy::{Level, WaiverStatus};
+use crate::policy::Level;
+use crate::pubmed::cache::Origin;
+use crate::text::count;
 use strum::VariantArray;
 
 pub struct HtmlFormatter;
 
-/// The page's language: Japanese when the claims are written in Japanese, so browsers
-/// and screen readers pick the right fonts and voice; English otherwise.
-fn language(report: &Report) -> &'static str {
+/// The language of a piece of copy: Japanese when kana or kanji make up a good part of
+/// its letters, so browsers and screen readers pick the right fonts and voice.
+pub(super) fn language_of(text: &str) -> &'static str {
     let japanese =
         |c: char| matches!(c as u32, 0x3040..=0x30ff | 0x4e00..=0x9fff | 0xff66..=0xff9f);
-    if report.claims.iter().any(|c| c.text.chars().any(japanese)) {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let kana_kanji = text.chars().filter(|&c| japanese(c)).count();
+    if letters > 0 && kana_kanji * 3 >= letters {
+        "ja"
+    } else {
+        "en"
+    }
+}
+
+/// The page's language: the one most of the claims are written in (each claim's wording
+/// also carries its own).
+fn language(report: &Report) -> &'static str {
+    let japanese = report
+        .claims
+        .iter()
+        .filter(|c| language_of(&c.text) == "ja")
+        .count();
+    if japanese * 2 > report.claims.len() {
         "ja"
     } else {
         "en"
@@ -48,10 +67,17 @@ ul { margin: .25rem 0; padding-left: 1.25rem; }
 .warn { color: var(--weak); font-weight: 600; }
 .allow, .waived { color: var(--muted); }
 .hidden { display: none; }
+.banner { border: 2px solid var(--bad); border-radius: 4px; padding: .5rem .75rem; color: var(--bad); }
+.note { color: var(--muted); font-size: .9em; }
+section.uncited { border: 1px solid #dadce0; border-left: 6px solid var(--bad); border-radius: 4px; padding: .75rem 1rem; margin: 0 0 1rem; }
+table.uncited { border-collapse: collapse; width: 100%; }
+table.uncited td, table.uncited th { border-top: 1px solid #dadce0; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+ul.queries { margin: 0; }
 @media print {
   fieldset, .no-print { display: none; }
   body { max-width: none; padding: 0; font-size: 11pt; }
   article.claim { display: block !important; }
+  tr.claim { display: table-row !important; }
   a { color: inherit; text-decoration: none; }
   a[href^="https://pubmed"]::after { content: " (" attr(href) ")"; font-size: .8em; }
 }
@@ -64,7 +90,7 @@ const SCRIPT: &str = r#"
     var on = {};
     boxes.forEach(function (b) { on[b.name + ':' + b.value] = b.checked; });
     var shown = 0;
-    document.querySelectorAll('article.claim').forEach(function (a) {
+    document.querySelectorAll('.claim').forEach(function (a) {
       var visible = on['verdict:' + a.dataset.verdict] && on['kind:' + a.dataset.kind];
       a.classList.toggle('hidden', !visible);
       if (visible) shown++;
@@ -92,23 +118,32 @@ impl Formatter for HtmlFormatter {
             escape(&report.claims_file)
         );
         let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
+        // A claims file without a product names itself in the heading instead.
+        let subject = if report.product.name.trim().is_empty() {
+            &report.claims_file
+        } else {
+            &report.product.name
+        };
+        let _ = writeln!(out, "<h1>Claim audit: {}</h1>", escape(subject));
         let _ = writeln!(
             out,
-            "<h1>Claim audit: {}</h1>",
-            escape(&report.product.name)
-        );
-        let _ = writeln!(
-            out,
-            "<p class=\"meta\">Claims file <code>{}</code> · generated {} · claimaudit {}{}</p>",
+            "<p class=\"meta\">Claims file <code>{}</code> · generated {} · claimaudit {}</p>",
             escape(&report.claims_file),
             escape(&report.generated_at),
             escape(report.tool.version),
-            if report.offline {
-                " · checked from the cache only (offline)"
-            } else {
-                ""
-            }
         );
+        let _ = writeln!(
+            out,
+            "<p class=\"meta\">Run: {}</p>",
+            escape(&report.provenance.summary())
+        );
+        if let Some(warning) = report.provenance.stale_warning() {
+            let _ = writeln!(
+                out,
+                "<p class=\"banner\" role=\"alert\"><strong>Warning:</strong> {}</p>",
+                escape(&warning)
+            );
+        }
         out.push_str(
             "<table class=\"summary\"><tr><th>Verdict</th><th>Claims</th><th>Meaning</th></tr>\n",
         );
@@ -148,9 +183,16 @@ impl Formatter for HtmlFormatter {
             "<br><span id=\"shown\">all</span> of {} claims shown</fieldset>",
             report.claims.len()
         );
-        for claim in &report.claims {
+        // The claims that cite something come first, one card each: they are the ones a
+        // reviewer can act on. Uncited claims share one explanation and one table.
+        for claim in report
+            .claims
+            .iter()
+            .filter(|c| c.verdict != Verdict::Uncited)
+        {
             claim_html(&mut out, claim, &report.claims_file);
         }
+        uncited_html(&mut out, report);
         let notable: Vec<_> = report
             .waivers
             .iter()
@@ -226,7 +268,7 @@ fn claim_html(out: &mut String, claim: &ClaimReport, file: &str) {
         escape(file),
         claim.line
     );
-    let _ = writeln!(out, "<p class=\"wording\">{}</p>", escape(&claim.text));
+    wording_html(out, claim);
     let _ = writeln!(
         out,
         "<p><strong>{}</strong>: {}</p>",
@@ -236,68 +278,190 @@ fn claim_html(out: &mut String, claim: &ClaimReport, file: &str) {
     if !claim.citations.is_empty() {
         out.push_str("<p>Sources:</p><ul>\n");
         for c in &claim.citations {
-            let found = match (&c.pmid, &c.evidence) {
-                (Some(pmid), Some(e)) => format!(
-                    " → <a href=\"https://pubmed.ncbi.nlm.nih.gov/{0}/\">PMID {0}</a> {1} ({2}{3}), {4}, evidence level {5}",
-                    pmid,
-                    escape(c.title.as_deref().unwrap_or("")),
-                    escape(c.journal.as_deref().unwrap_or("")),
-                    c.year.map(|y| format!(" {y}")).unwrap_or_default(),
-                    e.design.as_str(),
-                    e.level.map_or_else(|| "none".into(), |l| l.to_string())
-                ),
-                _ if !c.candidates.is_empty() => {
-                    let links: Vec<String> = c
-                        .candidates
-                        .iter()
-                        .map(|k| {
-                            format!(
-                                "<a href=\"https://pubmed.ncbi.nlm.nih.gov/{0}/\">PMID {0}</a> {1}",
-                                k.pmid,
-                                escape(&k.title)
-                            )
-                        })
-                        .collect();
-                    format!(" → {}: {}", c.status.as_str(), links.join("; "))
-                }
-                _ => format!(" → {}", c.status.as_str()),
-            };
-            let supports = if c.supports {
-                " <strong class=\"supports\">supports the claim</strong>"
-            } else {
-                ""
-            };
-            let _ = writeln!(out, "<li>“{}”{found}{supports}</li>", escape(&c.input));
+            source_html(out, c);
         }
         out.push_str("</ul>\n");
     }
-    let findings: Vec<_> = claim.all_findings().collect();
-    if !findings.is_empty() {
+    let groups = claim.findings_by_code();
+    if !groups.is_empty() {
         out.push_str("<p>Findings:</p><ul>\n");
-        for f in findings {
-            let waiver = match &f.waiver {
-                Some(w) if w.status == WaiverStatus::Applied => format!(
-                    " <span class=\"waived\">(waived until {}, approved by {}: {})</span>",
-                    escape(&w.expires),
-                    escape(&w.approved_by),
-                    escape(&w.reason)
-                ),
-                Some(w) => format!(
-                    " <span class=\"warn\">(waiver expired {})</span>",
-                    escape(&w.expires)
-                ),
-                None => String::new(),
-            };
+        for group in groups {
+            let waivers = group_waivers(&group);
             let _ = writeln!(
                 out,
-                "<li><span class=\"{0}\">{0}</span> <code>{1}</code>: {2} <em>{3}</em>{waiver}</li>",
-                f.level.as_str(),
-                f.code,
-                escape(&f.message),
-                escape(f.code.help())
+                "<li><span class=\"{0}\">{0}</span> <code>{1}</code>: {2} <em>{3}</em>{waivers}</li>",
+                group.level.as_str(),
+                group.code,
+                escape(&group.said().line()),
+                escape(group.code.help())
             );
         }
         out.push_str("</ul>\n");
     }
     out.push_str("</article>\n");
+}
+
+/// The claim's wording in its own language, and the claims file's note on it.
+fn wording_html(out: &mut String, claim: &ClaimReport) {
+    let _ = writeln!(
+        out,
+        "<p class=\"wording\" lang=\"{}\">{}</p>",
+        language_of(&claim.text),
+        escape(&claim.text)
+    );
+    if let Some(note) = &claim.note {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">Note: <span lang=\"{}\">{}</span></p>",
+            language_of(note),
+            escape(note)
+        );
+    }
+}
+
+/// One cited source: what it resolved to and when PubMed last confirmed it, or what was
+/// tried when it did not resolve.
+fn source_html(out: &mut String, c: &CitationReport) {
+    let found = match (&c.pmid, &c.evidence) {
+        (Some(pmid), Some(e)) => format!(
+            " → <a href=\"https://pubmed.ncbi.nlm.nih.gov/{0}/\">PMID {0}</a> {1} ({2}{3}), {4}, evidence level {5}",
+            pmid,
+            escape(c.title.as_deref().unwrap_or("")),
+            escape(c.journal.as_deref().unwrap_or("")),
+            c.year.map(|y| format!(" {y}")).unwrap_or_default(),
+            e.design.as_str(),
+            e.level.map_or_else(|| "none".into(), |l| l.to_string())
+        ),
+        _ if !c.candidates.is_empty() => {
+            let links: Vec<String> = c
+                .candidates
+                .iter()
+                .map(|k| {
+                    format!(
+                        "<a href=\"https://pubmed.ncbi.nlm.nih.gov/{0}/\">PMID {0}</a> {1}",
+                        k.pmid,
+                        escape(&k.title)
+                    )
+                })
+                .collect();
+            format!(" → {}: {}", c.status.as_str(), links.join("; "))
+        }
+        _ => format!(" → {}", c.status.as_str()),
+    };
+    let supports = if c.supports {
+        " <strong class=\"supports\">supports the claim</strong>"
+    } else {
+        ""
+    };
+    let confirmed = match (&c.confirmed_at, c.record_origin, c.record_age_days) {
+        (Some(at), Some(Origin::Import), _) => format!(
+            " <span class=\"meta\">(imported from a file {}; never confirmed by PubMed itself)</span>",
+            escape(at)
+        ),
+        (Some(at), _, Some(days)) => format!(
+            " <span class=\"meta\">(last confirmed by PubMed {}, {} before this report)</span>",
+            escape(at),
+            count(days as usize, "day", "days")
+        ),
+        _ => String::new(),
+    };
+    let _ = write!(
+        out,
+        "<li>“{}”{found}{supports}{confirmed}",
+        escape(&c.input)
+    );
+    if let Some(reason) = &c.reason {
+        let _ = write!(out, " <span class=\"warn\">({})</span>", escape(reason));
+    }
+    if c.pmid.is_none() {
+        if c.queries.is_empty() {
+            out.push_str(" <span class=\"meta\">Not looked up.</span>");
+        } else {
+            let _ = write!(
+                out,
+                "<br><span class=\"meta\">{}:</span><ul class=\"queries\">",
+                count(c.queries.len(), "query tried", "queries tried")
+            );
+            for query in &c.queries {
+                let _ = write!(out, "<li><code>{}</code></li>", escape(&query.to_string()));
+            }
+            out.push_str("</ul>");
+        }
+    }
+    out.push_str("</li>\n");
+}
+
+/// Every claim that cites nothing, in one table under one explanation: they all need the
+/// same fix, and repeating it on dozens of cards would bury the claims that cite
+/// something wrong.
+fn uncited_html(out: &mut String, report: &Report) {
+    let uncited: Vec<&ClaimReport> = report
+        .claims
+        .iter()
+        .filter(|c| c.verdict == Verdict::Uncited)
+        .collect();
+    if uncited.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<section class=\"uncited\">\n<h2>{}: {}</h2>\n<p>{} <em>{}</em></p>",
+        count(uncited.len(), "claim cites", "claims cite"),
+        "no source",
+        escape(Verdict::Uncited.meaning()),
+        escape(Code::UncitedClaim.help())
+    );
+    out.push_str("<table class=\"uncited\"><tr><th>Claim</th><th>Line</th><th>Kind</th><th>Wording</th><th>Other findings</th></tr>\n");
+    for claim in uncited {
+        // The uncited finding itself is the section's heading; only its waiver, if any,
+        // is worth a line of its own.
+        let others: Vec<String> = claim
+            .findings_by_code()
+            .iter()
+            .filter_map(|g| {
+                let waivers = group_waivers(g);
+                if g.code == Code::UncitedClaim {
+                    return (!waivers.is_empty())
+                        .then(|| format!("<code>{}</code>{waivers}", g.code));
+                }
+                Some(format!(
+                    "<span class=\"{0}\">{0}</span> <code>{1}</code>: {2}{waivers}",
+                    g.level.as_str(),
+                    g.code,
+                    escape(&g.said().line())
+                ))
+            })
+            .collect();
+        let note = claim
+            .note
+            .as_deref()
+            .map(|n| format!("<br><span class=\"note\">Note: {}</span>", escape(n)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "<tr class=\"claim\" id=\"claim-{0}\" data-verdict=\"{1}\" data-kind=\"{2}\"><td><code>{0}</code></td><td>{3}</td><td>{2}</td><td lang=\"{4}\">{5}{note}</td><td>{6}</td></tr>",
+            escape(&claim.id),
+            claim.verdict.as_str(),
+            claim.kind.as_str(),
+            claim.line,
+            language_of(&claim.text),
+            escape(&claim.text),
+            if others.is_empty() {
+                "-".to_owned()
+            } else {
+                others.join("<br>")
+            }
+        );
+    }
+    out.push_str("</table>\n</section>\n");
+}
+
+/// The waivers of a group of findings, marked as applied or expired.
+fn group_waivers(group: &FindingGroup<'_>) -> String {
+    let class = if group.counts { "warn" } else { "waived" };
+    group
+        .waivers()
+        .iter()
+        .map(|w| format!(" <span class=\"{class}\">({})</span>", escape(w)))
+        .collect()
 }

@@ -35,19 +35,30 @@ impl Formatter for JunitFormatter {
             out,
             "  <testsuite name=\"{file}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">"
         );
-        if !report.overrides.is_empty() {
-            // Whoever reads only the test report learns that the gate was moved.
-            out.push_str("    <properties>\n");
-            for change in &report.overrides {
-                let _ = writeln!(
-                    out,
-                    "      <property name=\"claimaudit.policy.{}\" value=\"{}\"/>",
-                    change.code,
-                    escape_xml(&change.describe())
-                );
-            }
-            out.push_str("    </properties>\n");
+        // Whoever reads only the test report learns what the audit rests on, and that
+        // the gate was moved.
+        out.push_str("    <properties>\n");
+        let _ = writeln!(
+            out,
+            "      <property name=\"claimaudit.provenance\" value=\"{}\"/>",
+            escape_xml(&report.provenance.summary())
+        );
+        if let Some(warning) = report.provenance.stale_warning() {
+            let _ = writeln!(
+                out,
+                "      <property name=\"claimaudit.warning\" value=\"{}\"/>",
+                escape_xml(&warning)
+            );
         }
+        for change in &report.overrides {
+            let _ = writeln!(
+                out,
+                "      <property name=\"claimaudit.policy.{}\" value=\"{}\"/>",
+                change.code,
+                escape_xml(&change.describe())
+            );
+        }
+        out.push_str("    </properties>\n");
         for claim in &report.claims {
             let _ = writeln!(
                 out,
@@ -63,7 +74,7 @@ impl Formatter for JunitFormatter {
                     .collect();
                 let body: Vec<String> = denied
                     .iter()
-                    .map(|f| format!("[{}] {}", f.code, f.message))
+                    .map(|f| format!("line {}: [{}] {}", f.line, f.code, f.message))
                     .collect();
                 let _ = writeln!(
                     out,
@@ -87,18 +98,24 @@ impl Formatter for JunitFormatter {
                 claim.verdict.as_str(),
                 claim.explanation
             );
+            if let Some(note) = &claim.note {
+                let _ = write!(details, "\nnote: {note}");
+            }
             for finding in claim
                 .all_findings()
                 .filter(|f| f.effective_level() != Level::Deny)
             {
-                let waived = if finding.counts() { "" } else { " (waived)" };
                 let _ = write!(
                     details,
-                    "\n{}{waived} [{}] {}",
+                    "\nline {}: {} [{}] {}",
+                    finding.line,
                     finding.level.as_str(),
                     finding.code,
                     finding.message
                 );
+                if let Some(waiver) = &finding.waiver {
+                    let _ = write!(details, " ({})", waiver.describe());
+                }
             }
             let _ = writeln!(
                 out,

@@ -22,6 +22,7 @@ pub mod text_table;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 use strum::VariantArray;
@@ -32,8 +33,12 @@ use crate::ids::Pmid;
 use crate::judge::evidence::{Evidence, Flag};
 use crate::judge::{BestEvidence, ClaimJudgement, Verdict, settle};
 use crate::policy::{AppliedFinding, Level, Override, WaiverReport};
+use crate::pubmed::cache::Origin;
+use crate::pubmed::provenance::{Confirmation, NetworkUse, Provenance};
 use crate::pubmed::record::Record;
+use crate::pubmed::source::Lookup;
 use crate::resolve::{Candidate, Resolution, ResolutionStatus};
+use crate::text::count;
 
 pub const REPORT_SCHEMA: &str = "claimaudit/report/v2";
 
@@ -79,6 +84,15 @@ pub struct CitationReport {
     pub flags: Vec<Flag>,
     pub candidates: Vec<Candidate>,
     pub reason: Option<String>,
+    /// Every question put to PubMed (or the cache) for this citation, in PubMed's own
+    /// search syntax: what was tried before "not found" was said.
+    pub queries: Vec<Lookup>,
+    /// When PubMed last confirmed the record (the cache entry's `fetched_at`, RFC 3339).
+    pub confirmed_at: Option<String>,
+    /// How the record reached the cache: `efetch` (from PubMed) or `import` (a file).
+    pub record_origin: Option<Origin>,
+    /// Whole days between `confirmed_at` and the report's time.
+    pub record_age_days: Option<u64>,
     /// Whether this citation supports the claim: it identifies the paper, the paper
     /// stands, it is about the product and the claim, and it is the evidence needed.
     pub supports: bool,
@@ -99,6 +113,9 @@ pub struct ClaimReport {
     pub line: usize,
     pub column: usize,
     pub keywords: Vec<String>,
+    /// The claims file's note on the claim (where on the page it stands, what it
+    /// refers to), for the reviewer.
+    pub note: Option<String>,
     pub verdict: Verdict,
     /// The verdict in one sentence, naming the evidence found.
     pub explanation: String,
@@ -114,6 +131,112 @@ impl ClaimReport {
             .iter()
             .chain(self.citations.iter().flat_map(|c| &c.findings))
     }
+
+    /// The claim's findings gathered by code and standing (level, waived or not), in
+    /// order of first appearance: what reads as advice, so each piece of advice is
+    /// said once however many phrases or citations raised it.
+    pub fn findings_by_code(&self) -> Vec<FindingGroup<'_>> {
+        let mut groups: Vec<FindingGroup<'_>> = Vec::new();
+        for finding in self.all_findings() {
+            let key = (finding.code, finding.level, finding.counts());
+            match groups
+                .iter_mut()
+                .find(|g| (g.code, g.level, g.counts) == key)
+            {
+                Some(group) => group.findings.push(finding),
+                None => groups.push(FindingGroup {
+                    code: finding.code,
+                    level: finding.level,
+                    counts: finding.counts(),
+                    findings: vec![finding],
+                }),
+            }
+        }
+        groups
+    }
+}
+
+/// What a [`FindingGroup`] says: its items (phrases with their lines, or messages),
+/// and for wording the rule's sentence they share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    pub items: Vec<String>,
+    pub sentence: Option<String>,
+}
+
+impl Said {
+    /// Items and sentence in one line.
+    pub fn line(&self) -> String {
+        match &self.sentence {
+            Some(sentence) => format!("{}: {sentence}", self.items.join(", ")),
+            None => self.items.join("; "),
+        }
+    }
+}
+
+/// Findings of one claim that share a code and standing.
+#[derive(Debug, Clone)]
+pub struct FindingGroup<'a> {
+    pub code: crate::findings::Code,
+    pub level: Level,
+    /// False while a waiver applies.
+    pub counts: bool,
+    pub findings: Vec<&'a AppliedFinding>,
+}
+
+impl FindingGroup<'_> {
+    /// What the findings say, each thing once: wording findings as their phrases (with
+    /// lines) and the rule's one sentence; others as their distinct messages.
+    pub fn said(&self) -> Said {
+        let split: Option<Vec<(&str, usize, &str)>> = self
+            .findings
+            .iter()
+            .map(|f| {
+                let place = f.wording.as_ref()?;
+                let rest = f.message.strip_prefix(&format!("“{}”: ", place.phrase))?;
+                Some((place.phrase.as_str(), f.line, rest))
+            })
+            .collect();
+        if let Some(split) = split
+            && let Some((_, _, sentence)) = split.first()
+            && split.iter().all(|(_, _, rest)| rest == sentence)
+        {
+            let mut items: Vec<String> = Vec::new();
+            for (phrase, line, _) in &split {
+                let quoted = format!("“{phrase}” (line {line})");
+                if !items.contains(&quoted) {
+                    items.push(quoted);
+                }
+            }
+            return Said {
+                items,
+                sentence: Some((*sentence).to_owned()),
+            };
+        }
+        let mut items: Vec<String> = Vec::new();
+        for f in &self.findings {
+            let message = format!("line {}: {}", f.line, f.message);
+            if !items.contains(&message) {
+                items.push(message);
+            }
+        }
+        Said {
+            items,
+            sentence: None,
+        }
+    }
+
+    /// The waivers naming these findings, each once.
+    pub fn waivers(&self) -> Vec<String> {
+        let mut waivers: Vec<String> = Vec::new();
+        for w in self.findings.iter().filter_map(|f| f.waiver.as_ref()) {
+            let text = w.describe();
+            if !waivers.contains(&text) {
+                waivers.push(text);
+            }
+        }
+        waivers
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -126,6 +249,8 @@ pub struct Report {
     pub product: Product,
     /// Whether NCBI was out of bounds for this run (`--offline`, or no contact address).
     pub offline: bool,
+    /// What the audit rests on: whether PubMed was asked, and how old its records are.
+    pub provenance: ProvenanceReport,
     pub summary: Summary,
     pub exit_code: u8,
     pub claims: Vec<ClaimReport>,
@@ -146,6 +271,78 @@ pub struct Outcome<'a> {
     pub overrides: Vec<Override>,
     pub offline: bool,
     pub generated_at: String,
+    pub provenance: Provenance,
+    pub record_max_age: Duration,
+}
+
+/// The oldest record an audit used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OldestRecord {
+    pub pmid: Pmid,
+    pub confirmed_at: String,
+    pub age_days: u64,
+}
+
+/// What a report rests on, for its header.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvenanceReport {
+    /// `online`, `offline` or `mixed`: see [`NetworkUse`].
+    pub network: NetworkUse,
+    /// Records the citations resolved to.
+    pub records: usize,
+    pub oldest_record: Option<OldestRecord>,
+    /// The age after which a cached record is fetched again when online.
+    pub record_max_age_days: u64,
+    /// Records last confirmed longer ago than `record_max_age_days`, oldest first.
+    /// Offline they were used anyway: retractions and corrections since are not seen.
+    pub older_than_max_age: Vec<Pmid>,
+}
+
+impl ProvenanceReport {
+    /// The header line every format prints: how the run reached PubMed and how old
+    /// its records are.
+    pub fn summary(&self) -> String {
+        let records = match &self.oldest_record {
+            Some(oldest) => format!(
+                "{} used; the oldest (PMID {}) was last confirmed by PubMed {} ({} before this report)",
+                count(self.records, "record", "records"),
+                oldest.pmid,
+                oldest.confirmed_at,
+                count(oldest.age_days as usize, "day", "days")
+            ),
+            None => "No PubMed record was used".to_owned(),
+        };
+        format!(
+            "{} ({}). {records}.",
+            self.network.as_str(),
+            self.network.meaning()
+        )
+    }
+
+    /// The warning an offline report on old records must carry, if it must.
+    pub fn stale_warning(&self) -> Option<String> {
+        if self.older_than_max_age.is_empty() || self.network == NetworkUse::Online {
+            return None;
+        }
+        Some(format!(
+            "PubMed last confirmed {} of the {} used more than {} ago (PMID {}). Retractions, \
+             corrections and expressions of concern published since then are not in this report; \
+             run online (NCBI_EMAIL set) to refresh them before filing it.",
+            self.older_than_max_age.len(),
+            count(self.records, "record", "records"),
+            count(self.record_max_age_days as usize, "day", "days"),
+            self.older_than_max_age
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    }
+}
+
+/// Whole days from `from` to `to`, 0 when `from` is later.
+fn days_between(from: SystemTime, to: SystemTime) -> u64 {
+    to.duration_since(from).map_or(0, |d| d.as_secs() / 86_400)
 }
 
 impl Report {
@@ -161,7 +358,15 @@ impl Report {
             overrides,
             offline,
             generated_at,
+            provenance,
+            record_max_age,
         } = outcome;
+        // Ages are counted to the report's own time, so a pinned (reproducible) report
+        // stays byte-identical.
+        let report_time =
+            humantime::parse_rfc3339(&generated_at).unwrap_or_else(|_| SystemTime::now());
+        let confirmation =
+            |pmid: Option<Pmid>| pmid.and_then(|p| provenance.confirmed.get(&p).map(|c| (p, *c)));
         let mut claims: Vec<ClaimReport> = file
             .claims
             .iter()
@@ -175,6 +380,10 @@ impl Report {
                     .zip(judgement.citations)
                     .map(|((cited, resolution), judged)| {
                         let record = resolution.record.clone();
+                        let confirmed = record
+                            .as_ref()
+                            .and_then(|r| confirmation(Some(r.pmid)))
+                            .map(|(_, c)| c);
                         CitationReport {
                             input: resolution.input.clone(),
                             line: cited.line,
@@ -195,6 +404,11 @@ impl Report {
                                 resolution.candidates.clone()
                             },
                             reason: resolution.reason(),
+                            queries: resolution.lookups.clone(),
+                            confirmed_at: confirmed
+                                .map(|c| humantime::format_rfc3339_seconds(c.at).to_string()),
+                            record_origin: confirmed.map(|c| c.origin),
+                            record_age_days: confirmed.map(|c| days_between(c.at, report_time)),
                             supports: judged.supports,
                             findings: Vec::new(),
                             record,
@@ -209,6 +423,7 @@ impl Report {
                     line: claim.line,
                     column: claim.column,
                     keywords: claim.keywords.clone(),
+                    note: claim.note.clone(),
                     verdict: judgement.verdict,
                     explanation: judgement.explanation,
                     best_evidence: judgement.best_evidence,
@@ -236,6 +451,7 @@ impl Report {
         }
         let summary = summarise(&claims);
         let exit = exit_for(&claims);
+        let provenance = provenance_report(&claims, &provenance, record_max_age, report_time);
         Report {
             schema: REPORT_SCHEMA,
             tool: Tool {
@@ -246,6 +462,7 @@ impl Report {
             claims_file: file.path.display().to_string(),
             product: file.product.clone(),
             offline,
+            provenance,
             summary,
             exit_code: exit as u8,
             claims,
@@ -256,6 +473,48 @@ impl Report {
 
     pub fn exit(&self) -> Exit {
         exit_for(&self.claims)
+    }
+}
+
+/// The records the claims' citations resolved to, each once, with their ages.
+fn provenance_report(
+    claims: &[ClaimReport],
+    provenance: &Provenance,
+    record_max_age: Duration,
+    report_time: SystemTime,
+) -> ProvenanceReport {
+    let used: BTreeMap<Pmid, Confirmation> = claims
+        .iter()
+        .flat_map(|c| &c.citations)
+        .filter_map(|c| c.record.as_ref())
+        .filter_map(|r| provenance.confirmed.get(&r.pmid).map(|c| (r.pmid, *c)))
+        .collect();
+    let mut by_age: Vec<(Pmid, Confirmation)> = used.into_iter().collect();
+    by_age.sort_by_key(|(pmid, c)| (c.at, *pmid));
+    let records = claims
+        .iter()
+        .flat_map(|c| &c.citations)
+        .filter_map(|c| c.record.as_ref().map(|r| r.pmid))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    ProvenanceReport {
+        network: provenance.network,
+        records,
+        oldest_record: by_age.first().map(|(pmid, c)| OldestRecord {
+            pmid: *pmid,
+            confirmed_at: humantime::format_rfc3339_seconds(c.at).to_string(),
+            age_days: days_between(c.at, report_time),
+        }),
+        record_max_age_days: record_max_age.as_secs() / 86_400,
+        older_than_max_age: by_age
+            .iter()
+            .filter(|(_, c)| {
+                report_time
+                    .duration_since(c.at)
+                    .is_ok_and(|age| age > record_max_age)
+            })
+            .map(|(pmid, _)| *pmid)
+            .collect(),
     }
 }
 

@@ -109,63 +109,52 @@ impl Formatter for SarifFormatter {
         let uri = artifact_uri(&report.claims_file);
         let mut results = Vec::new();
         for claim in &report.claims {
-            let located = std::iter::once((claim.line, claim.column, &claim.findings)).chain(
-                claim
-                    .citations
-                    .iter()
-                    .map(|c| (c.line, c.column, &c.findings)),
-            );
-            for (line, column, findings) in located {
-                for finding in findings {
-                    let rule_index = codes.iter().position(|c| *c == finding.code).unwrap_or(0);
-                    // Wording findings point at the phrase itself.
-                    let region = match &finding.wording {
-                        Some(place) => {
-                            let mut region =
-                                json!({"startLine": place.line, "startColumn": place.column});
-                            if let Some(end) = place.end_column {
-                                region["endColumn"] = json!(end);
-                            }
-                            region
-                        }
-                        None => json!({"startLine": line, "startColumn": column}),
-                    };
-                    let mut result = json!({
-                        "ruleId": finding.code.as_str(),
-                        "ruleIndex": rule_index,
-                        "level": sarif_level(finding.level),
-                        "message": {"text": format!("{} ({}): {}", claim.id, claim.verdict.as_str(), finding.message)},
-                        "locations": [{
-                            "physicalLocation": {
-                                "artifactLocation": {"uri": uri, "index": 0},
-                                "region": region,
-                            },
-                        }],
-                        "partialFingerprints": {
-                            "claimaudit/claim-code/v1": format!("{}/{}", claim.id, finding.code),
+            for finding in claim.all_findings() {
+                let rule_index = codes.iter().position(|c| *c == finding.code).unwrap_or(0);
+                let mut region = json!({"startLine": finding.line, "startColumn": finding.column});
+                // Wording findings underline the phrase itself when its end is known.
+                if let Some(end) = finding.wording.as_ref().and_then(|w| w.end_column) {
+                    region["endColumn"] = json!(end);
+                }
+                let mut result = json!({
+                    "ruleId": finding.code.as_str(),
+                    "ruleIndex": rule_index,
+                    "level": sarif_level(finding.level),
+                    "message": {"text": format!("{} ({}): {}", claim.id, claim.verdict.as_str(), finding.message)},
+                    "locations": [{
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": uri, "index": 0},
+                            "region": region,
                         },
-                    });
-                    if let Some(waiver) = &finding.waiver
-                        && waiver.status == WaiverStatus::Applied
-                    {
+                    }],
+                    "partialFingerprints": {
+                        "claimaudit/claim-code/v1": format!("{}/{}", claim.id, finding.code),
+                    },
+                });
+                if let Some(waiver) = &finding.waiver {
+                    result["properties"] = json!({"claimaudit/waiver": waiver.describe()});
+                    if waiver.status == WaiverStatus::Applied {
                         result["suppressions"] = json!([{
                             "kind": "external",
                             "status": "accepted",
-                            "justification": format!(
-                                "{} (approved by {}, until {})",
-                                waiver.reason, waiver.approved_by, waiver.expires
-                            ),
+                            "justification": waiver.describe(),
                         }]);
                     }
-                    results.push(result);
                 }
+                results.push(result);
             }
+        }
+        let mut invocation = invocation(&report.overrides, &codes);
+        invocation["properties"] = json!({"claimaudit/provenance": report.provenance});
+        if let Some(warning) = report.provenance.stale_warning() {
+            invocation["toolExecutionNotifications"] =
+                json!([{"level": "warning", "message": {"text": warning}}]);
         }
         log(
             report.tool.version,
             rules,
             json!([{"location": {"uri": uri}}]),
-            invocation(&report.overrides, &codes),
+            invocation,
             results,
         )
     }

@@ -1,14 +1,17 @@
 //! Snapshots of every format on one fixed, hand-made report.
 
 use std::path::Path;
+use std::time::Duration;
 
 use super::ReportFormat;
 use crate::audit::{AuditOptions, CitationIndex, report};
 use crate::claims::parse;
 use crate::exit::Exit;
 use crate::ids::Pmid;
+use crate::pubmed::cache::Origin;
+use crate::pubmed::provenance::{Confirmation, NetworkUse, Provenance};
 use crate::pubmed::record::{Author, CommentCorrection, Record, test_record};
-use crate::pubmed::source::SourceError;
+use crate::pubmed::source::{AuthorName, FieldQuery, Lookup, SearchQuery, SourceError, Years};
 use crate::resolve::tests_support::{empty, resolved};
 use crate::resolve::{Candidate, Field, Resolution, ResolutionStatus};
 
@@ -41,6 +44,7 @@ claims:
     kind: efficacy
     keywords: [skin]
     citations: ["An, Y., et al., 2021. J Hand Tests"]
+    note: 効果一覧の表、1行目
   - id: wrinkles
     text: シワ・たるみの改善
     kind: efficacy
@@ -93,6 +97,14 @@ waivers:
     });
     let mut ambiguous = empty("Li, Y., et al., 2022");
     ambiguous.status = ResolutionStatus::Ambiguous;
+    ambiguous.lookups = vec![Lookup::Search(SearchQuery::Fields(FieldQuery {
+        first_author: Some(AuthorName {
+            last_name: "Li".into(),
+            initials: "Y".into(),
+        }),
+        years: Some(Years::exactly(2022)),
+        ..FieldQuery::default()
+    }))];
     ambiguous.candidates = [5, 6]
         .iter()
         .map(|p| Candidate {
@@ -121,8 +133,31 @@ waivers:
         offline: true,
         generated_at: "2026-06-01T00:00:00Z".into(),
         today: "2026-06-01".into(),
+        record_max_age: Duration::from_secs(90 * 86_400),
     };
-    report(&file, index.per_claim(&resolutions), &options)
+    // Offline, on one record confirmed recently, one imported long ago and one older
+    // than the record age limit: the header must say so.
+    let at = |text: &str| humantime::parse_rfc3339(text).unwrap();
+    let provenance = Provenance {
+        network: NetworkUse::Offline,
+        confirmed: [
+            (1, "2026-05-20T08:00:00Z", Origin::Fetched),
+            (2, "2025-11-01T08:00:00Z", Origin::Fetched),
+            (3, "2026-04-02T08:00:00Z", Origin::Import),
+        ]
+        .into_iter()
+        .map(|(pmid, time, origin)| {
+            (
+                Pmid::new(pmid).unwrap(),
+                Confirmation {
+                    at: at(time),
+                    origin,
+                },
+            )
+        })
+        .collect(),
+    };
+    report(&file, index.per_claim(&resolutions), provenance, &options)
 }
 
 #[test]

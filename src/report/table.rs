@@ -1,15 +1,22 @@
 //! The report as a table for a terminal: one row per claim, then what to fix.
 
-use super::text_table::{aligned, truncate};
+use super::text_table::{aligned, wrap};
 use super::{Formatter, Report};
+use crate::text::count;
 
 pub struct TableFormatter;
 
-/// Claim wording is cut to this many columns in the table.
-const TEXT_WIDTH: usize = 36;
+/// The wording column wraps at this many terminal columns (20 Japanese characters): the
+/// whole claim is shown, never cut.
+const TEXT_WIDTH: usize = 40;
 
 impl Formatter for TableFormatter {
     fn render(&self, report: &Report) -> String {
+        let mut out = format!("Run: {}\n", report.provenance.summary());
+        if let Some(warning) = report.provenance.stale_warning() {
+            out.push_str(&format!("WARNING: {warning}\n"));
+        }
+        out.push('\n');
         let rows: Vec<Vec<String>> = report
             .claims
             .iter()
@@ -39,48 +46,42 @@ impl Formatter for TableFormatter {
                 // One entry per level and code, however many citations raised it.
                 let mut seen = std::collections::BTreeSet::new();
                 codes.retain(|code| seen.insert(code.clone()));
+                let mut cell = wrap(&claim.text, TEXT_WIDTH);
+                if !codes.is_empty() {
+                    cell.push('\n');
+                    cell.push_str(&wrap(&format!("findings: {}", codes.join(" ")), TEXT_WIDTH));
+                }
+                if let Some(note) = &claim.note {
+                    cell.push('\n');
+                    cell.push_str(&wrap(&format!("note: {note}"), TEXT_WIDTH));
+                }
                 vec![
                     claim.id.clone(),
                     claim.kind.as_str().to_owned(),
                     claim.verdict.as_str().to_owned(),
                     best,
-                    if codes.is_empty() {
-                        "-".into()
-                    } else {
-                        codes.join(" ")
-                    },
-                    truncate(&claim.text, TEXT_WIDTH),
+                    cell,
                 ]
             })
             .collect();
-        let mut out = aligned(
-            &[
-                "CLAIM",
-                "KIND",
-                "VERDICT",
-                "BEST EVIDENCE",
-                "FINDINGS",
-                "TEXT",
-            ],
+        out.push_str(&aligned(
+            &["CLAIM", "KIND", "VERDICT", "BEST EVIDENCE", "WORDING"],
             &rows,
-        );
+        ));
         let details: Vec<String> = report
             .claims
             .iter()
             .flat_map(|claim| {
                 claim.all_findings().map(move |f| {
-                    let waiver = match &f.waiver {
-                        Some(w) if f.counts() => format!(" (waiver expired {})", w.expires),
-                        Some(w) => format!(
-                            " (waived until {} by {}: {})",
-                            w.expires, w.approved_by, w.reason
-                        ),
-                        None => String::new(),
-                    };
+                    let waiver = f
+                        .waiver
+                        .as_ref()
+                        .map(|w| format!(" ({})", w.describe()))
+                        .unwrap_or_default();
                     format!(
                         "  {}:{}: {} [{}] {}: {}{waiver}",
                         report.claims_file,
-                        claim.line,
+                        f.line,
                         f.level.as_str(),
                         f.code,
                         claim.id,
@@ -118,8 +119,8 @@ impl Formatter for TableFormatter {
         let counts = report.summary.findings;
         let waived = counts.waived;
         out.push_str(&format!(
-            "\n{} claims: {}. Findings: {} deny, {} warn{}.\n",
-            report.summary.claims,
+            "\n{}: {}. Findings: {} deny, {} warn{}.\n",
+            count(report.summary.claims, "claim", "claims"),
             verdicts.join(", "),
             counts.deny,
             counts.warn,

@@ -242,6 +242,7 @@ pub async fn audit_on(
         offline: false,
         generated_at: "2026-01-01T00:00:00Z".into(),
         today: "2026-01-01".into(),
+        record_max_age: std::time::Duration::from_secs(90 * 86_400),
     };
     let report =
         claimaudit::audit::audit(&file, source, &options, &claimaudit::progress::NoProgress).await;

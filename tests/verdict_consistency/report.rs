@@ -47,7 +47,6 @@ impl Finding {
 pub(crate) struct Claim {
     pub(crate) id: String,
     pub(crate) verdict: String,
-    pub(crate) line: u64,
     pub(crate) citations: Vec<Value>,
     pub(crate) findings: Vec<Finding>,
 }
@@ -103,7 +102,6 @@ pub(crate) fn claims_of(json: &Value) -> Vec<Claim> {
             Claim {
                 verdict: text(&c["verdict"], "verdict").to_owned(),
                 id,
-                line,
                 citations,
                 findings,
             }
@@ -392,9 +390,12 @@ pub(crate) fn check_junit(run: &Run, claims: &[Claim]) {
             claim.verdict
         );
         for f in claim.findings.iter().filter(|f| !f.denies()) {
-            let waived = if f.waived { " (waived)" } else { "" };
+            let waived = if f.waived { " (waived until " } else { "" };
             assert!(
-                out.contains(&format!("{}{waived} [{}] {}", f.level, f.code, f.message)),
+                out.contains(&format!(
+                    "line {}: {} [{}] {}{waived}",
+                    f.line, f.level, f.code, f.message
+                )),
                 "{name}: JUnit system-out of {id} lacks {f:?}: {out}"
             );
         }
@@ -471,13 +472,15 @@ pub(crate) fn escape_html(text: &str) -> String {
         .replace('\'', "&apos;")
 }
 
-/// HTML: one article per claim carrying its verdict, each finding listed in it.
+/// HTML: a card per claim that cites something, then every uncited claim as a row of one
+/// table; each carries its verdict and lists its findings (an uncited claim's own
+/// uncited-claim finding is the table's heading).
 pub(crate) fn check_html(run: &Run, claims: &[Claim]) {
     let name = &run.name;
     let html = &run.html;
-    let marker = "<article class=\"claim\" id=\"claim-";
-    let articles: Vec<&str> = html.split(marker).skip(1).collect();
-    let listed: Vec<(&str, &str)> = articles
+    let marker = " class=\"claim\" id=\"claim-";
+    let elements: Vec<&str> = html.split(marker).skip(1).collect();
+    let listed: Vec<(&str, &str)> = elements
         .iter()
         .map(|a| {
             let (id, rest) = a.split_once('"').unwrap();
@@ -485,33 +488,52 @@ pub(crate) fn check_html(run: &Run, claims: &[Claim]) {
                 .strip_prefix(" data-verdict=\"")
                 .and_then(|r| r.split_once('"'))
                 .map(|(v, _)| v)
-                .unwrap_or_else(|| panic!("{name}: HTML article {id} has no data-verdict"));
+                .unwrap_or_else(|| panic!("{name}: HTML claim {id} has no data-verdict"));
             (id, verdict)
         })
         .collect();
-    let expected: Vec<(&str, &str)> = claims
+    // Cards first, in file order; then the uncited claims, in file order.
+    let mut ordered: Vec<&Claim> = claims.iter().filter(|c| c.verdict != "uncited").collect();
+    ordered.extend(claims.iter().filter(|c| c.verdict == "uncited"));
+    let expected: Vec<(&str, &str)> = ordered
         .iter()
         .map(|c| (c.id.as_str(), c.verdict.as_str()))
         .collect();
     assert_eq!(listed, expected, "{name}: HTML verdicts");
-    for (article, claim) in articles.iter().zip(claims) {
-        let article = article.split("</article>").next().unwrap();
+    for (element, claim) in elements.iter().zip(ordered) {
+        let element = element
+            .split("</article>")
+            .next()
+            .unwrap()
+            .split("</tr>")
+            .next()
+            .unwrap();
         for f in &claim.findings {
-            let shown = format!(
-                "<span class=\"{0}\">{0}</span> <code>{1}</code>: {2}",
-                f.level,
-                f.code,
-                escape_html(&f.message)
+            if claim.verdict == "uncited" && f.code == "uncited-claim" {
+                continue;
+            }
+            let code = format!(
+                "<span class=\"{0}\">{0}</span> <code>{1}</code>: ",
+                f.level, f.code
             );
+            // A wording finding is shown as its phrase with its line, then the rule's
+            // sentence once for all its phrases.
+            let said = match f.message.split_once("”: ") {
+                Some((phrase, sentence)) => {
+                    element.contains(&escape_html(phrase))
+                        && element.contains(&escape_html(sentence))
+                }
+                None => element.contains(&escape_html(&f.message)),
+            };
             assert!(
-                article.contains(&shown),
+                element.contains(&code) && said,
                 "{name}: HTML article of {} lacks {f:?}",
                 claim.id
             );
         }
         assert_eq!(
-            article.matches("(waived until").count(),
-            claim.findings.iter().filter(|f| f.waived).count(),
+            element.contains("(waived until"),
+            claim.findings.iter().any(|f| f.waived),
             "{name}: HTML marks the waived findings of {}",
             claim.id
         );
@@ -590,16 +612,26 @@ pub(crate) fn check_csv(run: &Run, claims: &[Claim]) {
                 claim.id
             );
         }
-        let labels: BTreeSet<&str> = own
+        // "level:code@line(waived)": the line is checked against JSON elsewhere.
+        let labels: BTreeSet<String> = own
             .iter()
             .flat_map(|r| r[findings_column].split("; "))
             .filter(|l| !l.is_empty())
+            .map(|l| match l.split_once('@') {
+                Some((label, rest)) => {
+                    format!(
+                        "{label}{}",
+                        rest.trim_start_matches(|c: char| c.is_ascii_digit())
+                    )
+                }
+                None => l.to_owned(),
+            })
             .collect();
         for f in &claim.findings {
             let waived = if f.waived { "(waived)" } else { "" };
             let label = format!("{}:{}{waived}", f.level, f.code);
             assert!(
-                labels.contains(label.as_str()),
+                labels.contains(&label),
                 "{name}: CSV rows of {} lack {label}: {labels:?}",
                 claim.id
             );
@@ -607,14 +639,27 @@ pub(crate) fn check_csv(run: &Run, claims: &[Claim]) {
     }
 }
 
-/// The table: a row per claim with its verdict in the third column and each finding's
-/// level and code, then one line per finding with the claims file's line.
+/// The table: after the line saying what the run rests on, a row per claim (its wording,
+/// findings and note on lines of their own below it) with its verdict in the third column
+/// and each finding's level and code, then one line per finding with its line in the
+/// claims file.
 pub(crate) fn check_table(run: &Run, claims: &[Claim]) {
     let name = &run.name;
-    let mut lines = run.table.lines();
-    let header = lines.next().unwrap();
+    let mut lines = run.table.lines().skip_while(|l| !l.starts_with("CLAIM "));
+    let header = lines
+        .next()
+        .unwrap_or_else(|| panic!("{name}: no table header"));
     assert!(header.starts_with("CLAIM "), "{name}: {header}");
-    let rows: Vec<&str> = lines.take_while(|l| !l.trim().is_empty()).collect();
+    let mut rows: Vec<String> = Vec::new();
+    for line in lines.take_while(|l| !l.trim().is_empty()) {
+        match rows.last_mut() {
+            Some(row) if line.starts_with(' ') => {
+                row.push(' ');
+                row.push_str(line.trim());
+            }
+            _ => rows.push(line.to_owned()),
+        }
+    }
     assert_eq!(rows.len(), claims.len(), "{name}: one table row per claim");
     for (row, claim) in rows.iter().zip(claims) {
         let cells: Vec<&str> = row.split_whitespace().collect();
@@ -635,7 +680,7 @@ pub(crate) fn check_table(run: &Run, claims: &[Claim]) {
             let detail = format!(
                 "  {}:{}: {} [{}] {}: {}",
                 run_file(run),
-                claim.line,
+                f.line,
                 f.level,
                 f.code,
                 claim.id,

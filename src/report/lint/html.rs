@@ -26,11 +26,18 @@ fn in_context(f: &LintFinding) -> String {
 
 impl LintFormatter for LintHtml {
     fn render(&self, report: &LintReport) -> String {
-        let japanese = report
-            .files
-            .iter()
-            .flat_map(|f| &f.findings)
-            .any(|f| f.phrase.chars().any(crate::lint::normalize::is_japanese));
+        // The page's language is the copy's (most of what it shows); each quoted line
+        // also carries its own.
+        let (japanese, quoted) =
+            report
+                .files
+                .iter()
+                .flat_map(|f| &f.findings)
+                .fold((0, 0), |(ja, all), f| {
+                    let ja = ja + usize::from(super::super::html::language_of(&f.context) == "ja");
+                    (ja, all + 1)
+                });
+        let japanese = japanese * 2 > quoted;
         let mut out = String::new();
         let _ = write!(
             out,
@@ -92,7 +99,8 @@ impl LintFormatter for LintHtml {
                 } else {
                     let _ = writeln!(
                         out,
-                        "<p class=\"wording\">{}</p>\n<p>{}</p>",
+                        "<p class=\"wording\" lang=\"{}\">{}</p>\n<p>{}</p>",
+                        super::super::html::language_of(&f.context),
                         in_context(f),
                         escape(&f.message)
                     );
