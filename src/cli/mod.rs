@@ -43,7 +43,9 @@ tells CI what to do.";
 
 const ENVIRONMENT: &str = "\
 Environment: NCBI_EMAIL (contact address sent to NCBI), NCBI_API_KEY (raises the rate
-limit to 10/s; never printed or stored), CLAIMAUDIT_EUTILS_URL, CLAIMAUDIT_CACHE_DIR.";
+limit to 10/s; never printed or stored), CLAIMAUDIT_EUTILS_URL, CLAIMAUDIT_CACHE_DIR,
+CLAIMAUDIT_STATE_DIR (where runs share their request pace, one per user and machine;
+default $XDG_STATE_HOME/claimaudit, else ~/.local/state/claimaudit).";
 
 const LINT_HELP: &str = "Examples:
   claimaudit lint page.html

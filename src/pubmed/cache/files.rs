@@ -164,7 +164,7 @@ pub fn ensure_state_dir(cache_dir: &Path) -> io::Result<PathBuf> {
     if !ignore.exists() {
         fs::write(
             &ignore,
-            "# claimaudit's run-time state (request pacing, entry locks): never commit it\n*\n",
+            "# claimaudit's run-time state (entry locks of runs in progress): never commit it\n*\n",
         )?;
     }
     Ok(dir)

@@ -35,7 +35,7 @@ use crate::pubmed::record::Record;
 pub const RECORD_SCHEMA: &str = "claimaudit/cache/pubmed-record/v1";
 
 const RECORDS_DIR: &str = "pubmed";
-/// Run-time state that is never committed (pacing, entry locks); it carries its own
+/// Run-time state that is never committed (entry locks); it carries its own
 /// `.gitignore`.
 pub const STATE_DIR: &str = ".state";
 const LOCKS_DIR: &str = "locks";
