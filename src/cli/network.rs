@@ -88,7 +88,10 @@ impl NetworkArgs {
         let upstream = if self.offline {
             Upstream::Offline(OfflineSource)
         } else {
-            Upstream::Eutils(self.client()?)
+            let client = self.client()?;
+            // A run online writes what it fetches: an unusable directory is said now.
+            cache.prepare_for_writing().map_err(super::unusable_cache)?;
+            Upstream::Eutils(client)
         };
         Ok(Source {
             cached: CachedSource::new(upstream, cache.clone(), settings),
