@@ -1,11 +1,13 @@
-//! Several `claimaudit` runs on one cache at the same time (CI jobs sharing a cache):
-//! between them they send each distinct request once, keep to one rate limit, and
-//! agree on every verdict.
+//! Several `claimaudit` runs at the same time (CI jobs sharing a cache): between them
+//! they send each distinct request once, keep to one rate limit, and agree on every
+//! verdict. Runs with different caches on one machine still keep to one rate limit:
+//! NCBI counts requests per IP, and the pace is shared through the state directory.
 
 mod common;
 
 use std::collections::BTreeMap;
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -73,6 +75,41 @@ fn verdicts(report: &Value) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Starts `claimaudit check` on the claims with this cache and state directory.
+fn start_check(
+    server: &common::fake_eutils::FakeEutils,
+    cache: &Path,
+    state: &Path,
+    claims: &Path,
+) -> Child {
+    Command::new(assert_cmd::cargo::cargo_bin("claimaudit"))
+        .env_remove("NCBI_API_KEY")
+        .env_remove("CLAIMAUDIT_CACHE_DIR")
+        .env("CLAIMAUDIT_STATE_DIR", state)
+        .env("CLAIMAUDIT_EUTILS_URL", server.base_url())
+        .env("NCBI_EMAIL", EMAIL)
+        .arg("--cache-dir")
+        .arg(cache)
+        .args(["check", "--quiet", "--format", "json"])
+        .arg(claims)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits for a run; checks it reports the deny it must, and returns its report.
+fn report_of(child: Child) -> Value {
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice::<Value>(&output.stdout).unwrap()
+}
+
 #[test]
 fn runs_started_together_on_one_cache_send_each_request_once_within_the_rate() {
     let (server, _) = require_stand_in!();
@@ -80,35 +117,12 @@ fn runs_started_together_on_one_cache_send_each_request_once_within_the_rate() {
     let claims = work.path().join("claims.yaml");
     std::fs::write(&claims, CLAIMS).unwrap();
     let cache = work.path().join("cache");
+    let state = work.path().join("state");
     let runs = 3;
     let children: Vec<_> = (0..runs)
-        .map(|_| {
-            Command::new(assert_cmd::cargo::cargo_bin("claimaudit"))
-                .env_remove("NCBI_API_KEY")
-                .env_remove("CLAIMAUDIT_CACHE_DIR")
-                .env("CLAIMAUDIT_EUTILS_URL", server.base_url())
-                .env("NCBI_EMAIL", EMAIL)
-                .arg("--cache-dir")
-                .arg(&cache)
-                .args(["check", "--quiet", "--format", "json"])
-                .arg(&claims)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
+        .map(|_| start_check(&server, &cache, &state, &claims))
         .collect();
-    let mut reports = Vec::new();
-    for child in children {
-        let output = child.wait_with_output().unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(2),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        reports.push(serde_json::from_slice::<Value>(&output.stdout).unwrap());
-    }
+    let reports: Vec<Value> = children.into_iter().map(report_of).collect();
 
     let requests = server.requests();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -170,4 +184,48 @@ fn runs_started_together_on_one_cache_send_each_request_once_within_the_rate() {
         .map(|entries| entries.collect())
         .unwrap_or_default();
     assert!(left.is_empty(), "entry locks left behind: {left:?}");
+}
+
+#[test]
+fn runs_with_different_caches_on_one_machine_share_one_rate() {
+    let (server, _) = require_stand_in!();
+    let work = tempfile::tempdir().unwrap();
+    let claims = work.path().join("claims.yaml");
+    std::fs::write(&claims, CLAIMS).unwrap();
+    // One state directory (one user on one machine), two caches: nothing is shared
+    // through the caches, so both runs send every request.
+    let state = work.path().join("state");
+    let caches = [work.path().join("cache-a"), work.path().join("cache-b")];
+    let children: Vec<_> = caches
+        .iter()
+        .map(|cache| start_check(&server, cache, &state, &claims))
+        .collect();
+    let reports: Vec<Value> = children.into_iter().map(report_of).collect();
+    assert_eq!(verdicts(&reports[0]), verdicts(&reports[1]));
+
+    let requests = server.requests();
+    let mut per_request: BTreeMap<String, usize> = BTreeMap::new();
+    for request in &requests {
+        *per_request.entry(request_key(request)).or_default() += 1;
+    }
+    assert!(
+        per_request.values().all(|&count| count >= 2),
+        "each run asked everything itself: {per_request:#?}"
+    );
+    assert!(
+        requests.len() >= 10,
+        "enough requests to see the rate: {}",
+        requests.len()
+    );
+    let mut times: Vec<_> = requests.iter().map(|r| r.at).collect();
+    times.sort();
+    // Together the runs keep to NCBI's 3/s, as one run would.
+    common::assert_rate(&times, 3, Duration::from_millis(50));
+    assert!(
+        state.join("eutils-pace").is_file(),
+        "the pace is in the state directory"
+    );
+    for cache in &caches {
+        assert!(!cache.join(".state/eutils-pace").exists());
+    }
 }

@@ -315,6 +315,7 @@ fn two_processes_sharing_a_cache_both_succeed_within_one_rate_limit() {
                 .env_remove("NCBI_API_KEY")
                 .env("CLAIMAUDIT_EUTILS_URL", server.base_url())
                 .env("NCBI_EMAIL", EMAIL)
+                .env("CLAIMAUDIT_STATE_DIR", cache.path().join(".state"))
                 .args(["--cache-dir"])
                 .arg(cache.path())
                 .args(["resolve", citation, "--rate", "2", "--format", "json"])

@@ -1,8 +1,8 @@
-//! `claimaudit cache import | verify | stats`.
+//! `claimaudit cache import | verify [--fix] | stats`.
 
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use anyhow::Result;
 use clap::Subcommand;
@@ -31,10 +31,24 @@ pub(super) enum CacheCommand {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
-    /// Read back every cache entry (records, searches, citation matches) and list the
-    /// invalid ones; exits 3 when any is found.
-    Verify,
-    /// Count the cached records, their size on disk and the oldest and newest fetch time.
+    /// Read back every cache entry (records, searches, citation matches, absences) and
+    /// name each invalid one with its fix; exits 3 when any is found.
+    ///
+    /// Every entry is checked, past any bad one: a corrupt, truncated or misfiled entry,
+    /// an unreadable file, a folder named like an entry, a folder of entries that cannot
+    /// be listed. Temporary files left by writes a killed run cut short (older than 10
+    /// minutes) are named as warnings; the next run that writes to the cache removes
+    /// them.
+    #[command(after_help = "Example:\n  claimaudit cache verify\n  claimaudit cache verify --fix")]
+    Verify {
+        /// Delete the invalid entry files (each is fetched again by the next run online,
+        /// or imported again) and the stale temporary files; exits 3 only when something
+        /// deleting cannot fix remains (a folder where an entry belongs).
+        #[arg(long)]
+        fix: bool,
+    },
+    /// Count the cached records and lookups, their size on disk and the oldest and
+    /// newest record fetch time; each invalid entry is named on stderr (exit 3).
     Stats {
         /// Output format.
         #[arg(long, default_value = "table", value_parser = record_format())]
@@ -45,12 +59,13 @@ pub(super) enum CacheCommand {
 pub(super) fn run(cache: &Cache, command: CacheCommand) -> Result<Exit> {
     match command {
         CacheCommand::Import { files } => import(cache, &files),
-        CacheCommand::Verify => verify(cache),
+        CacheCommand::Verify { fix } => verify(cache, fix),
         CacheCommand::Stats { format } => stats(cache, format),
     }
 }
 
 fn import(cache: &Cache, files: &[PathBuf]) -> Result<Exit> {
+    cache.prepare_for_writing().map_err(super::unusable_cache)?;
     let now = SystemTime::now();
     let mut exit = Exit::Clean;
     let mut total = ImportSummary::default();
@@ -110,19 +125,52 @@ fn read_input(file: &Path) -> io::Result<Vec<u8>> {
     }
 }
 
-fn verify(cache: &Cache) -> Result<Exit> {
-    let report = cache.verify()?;
-    for problem in &report.problems {
+fn verify(cache: &Cache, fix: bool) -> Result<Exit> {
+    let report = cache.verify();
+    let (removed, problems) = if fix {
+        let repair = cache.repair(&report);
+        for path in &repair.removed {
+            // Say what was wrong with it, when it was an invalid entry.
+            match report.problems.iter().find(|p| &p.path == path) {
+                Some(problem) => eprintln!("fixed: {}; deleted it", problem.what),
+                None => eprintln!(
+                    "fixed: {} was the temporary file of a write cut short; deleted it",
+                    path.display()
+                ),
+            }
+        }
+        (repair.removed.len(), repair.remaining)
+    } else {
+        for temp in &report.stale_temp_files {
+            eprintln!(
+                "warning: {} is the temporary file of a write cut short ({} old); delete it, \
+                 or run `claimaudit cache verify --fix` (the next run that writes to the cache \
+                 removes it too)",
+                temp.path.display(),
+                humantime::format_duration(Duration::from_secs(temp.age.as_secs()))
+            );
+        }
+        (0, report.problems.clone())
+    };
+    for problem in &problems {
         eprintln!("error: {problem}");
     }
-    write_stdout(&format!(
-        "{} records and {} lookups valid, {} invalid (cache: {})\n",
+    let mut summary = format!(
+        "{} records and {} lookups valid, {} invalid",
         report.records,
         report.lookups,
-        report.problems.len(),
-        cache.root().display()
-    ))?;
-    Ok(if report.problems.is_empty() {
+        report.problems.len()
+    );
+    if fix {
+        summary.push_str(&format!(", {removed} files removed"));
+    } else if !report.stale_temp_files.is_empty() {
+        summary.push_str(&format!(
+            ", {} stale temporary files",
+            report.stale_temp_files.len()
+        ));
+    }
+    write_stdout(&format!("{summary} (cache: {})\n", cache.root().display()))?;
+    Ok(if problems.is_empty() {
         Exit::Clean
     } else {
         Exit::InvalidInput
@@ -130,7 +178,7 @@ fn verify(cache: &Cache) -> Result<Exit> {
 }
 
 fn stats(cache: &Cache, format: RecordFormat) -> Result<Exit> {
-    let stats = cache.stats()?;
+    let stats = cache.stats();
     let text = match format {
         RecordFormat::Json => {
             let mut json = serde_json::to_string_pretty(&stats)?;
@@ -140,13 +188,14 @@ fn stats(cache: &Cache, format: RecordFormat) -> Result<Exit> {
         RecordFormat::Table => stats_table(&stats),
     };
     write_stdout(&text)?;
-    if stats.corrupt > 0 {
-        eprintln!(
-            "warning: {} cache entries are corrupt; `claimaudit cache verify` names them; delete them and import or fetch them again",
-            stats.corrupt
-        );
+    for problem in &stats.problems {
+        eprintln!("error: {problem}");
     }
-    Ok(Exit::Clean)
+    Ok(if stats.problems.is_empty() {
+        Exit::Clean
+    } else {
+        Exit::InvalidInput
+    })
 }
 
 fn stats_table(stats: &CacheStats) -> String {
@@ -157,7 +206,8 @@ fn stats_table(stats: &CacheStats) -> String {
             stats.directory.display().to_string(),
         ],
         vec!["records".into(), stats.records.to_string()],
-        vec!["corrupt entries".into(), stats.corrupt.to_string()],
+        vec!["lookups".into(), stats.lookups.to_string()],
+        vec!["invalid entries".into(), stats.corrupt.to_string()],
         vec!["size on disk".into(), human_bytes(stats.bytes_on_disk)],
         vec![
             "oldest fetch".into(),

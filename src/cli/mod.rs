@@ -43,7 +43,9 @@ tells CI what to do.";
 
 const ENVIRONMENT: &str = "\
 Environment: NCBI_EMAIL (contact address sent to NCBI), NCBI_API_KEY (raises the rate
-limit to 10/s; never printed or stored), CLAIMAUDIT_EUTILS_URL, CLAIMAUDIT_CACHE_DIR.";
+limit to 10/s; never printed or stored), CLAIMAUDIT_EUTILS_URL, CLAIMAUDIT_CACHE_DIR,
+CLAIMAUDIT_STATE_DIR (where runs share their request pace, one per user and machine;
+default $XDG_STATE_HOME/claimaudit, else ~/.local/state/claimaudit).";
 
 const LINT_HELP: &str = "Examples:
   claimaudit lint page.html
@@ -104,7 +106,8 @@ static CHECK_HELP: LazyLock<String> = LazyLock::new(|| {
 #[derive(Debug, Parser)]
 #[command(name = "claimaudit", version, about = ABOUT, long_about = LONG_ABOUT, after_help = MAIN_HELP.as_str())]
 struct Cli {
-    /// Directory of the record cache.
+    /// Directory of the record cache (created when first written to). A path that is a
+    /// file or cannot be read is refused by every command that uses the cache.
     #[arg(
         long,
         global = true,
@@ -237,15 +240,28 @@ pub fn main() -> Exit {
 }
 
 fn run(cli: Cli) -> Result<Exit> {
-    let cache = Cache::new(&cli.cache_dir);
     match cli.command {
-        Command::Check(args) => check::run(&cache, &args),
-        Command::Show(args) => show::run(&cache, &args),
-        Command::Resolve(args) => resolve::run(&cache, &args),
+        Command::Check(args) => check::run(&open_cache(&cli.cache_dir)?, &args),
+        Command::Show(args) => show::run(&open_cache(&cli.cache_dir)?, &args),
+        Command::Resolve(args) => resolve::run(&open_cache(&cli.cache_dir)?, &args),
         Command::Lint(args) => lint::run(&args),
         Command::Rules(args) => rules::run(&args),
-        Command::Cache { command } => cache::run(&cache, command),
+        Command::Cache { command } => cache::run(&open_cache(&cli.cache_dir)?, command),
     }
+}
+
+/// The cache of `--cache-dir`, refused the same way by every command that uses it
+/// (invalid usage, exit 3) when it is a file or cannot be read, before any other work.
+fn open_cache(dir: &std::path::Path) -> Result<Cache> {
+    Cache::open(dir).map_err(unusable_cache)
+}
+
+/// The one message for a cache directory that cannot be used, with the fix.
+fn unusable_cache(error: claimaudit::pubmed::cache::CacheError) -> anyhow::Error {
+    invalid(format!(
+        "{error}; pass --cache-dir (or set CLAIMAUDIT_CACHE_DIR to) a directory claimaudit can \
+         read and write; it is created when missing"
+    ))
 }
 
 /// The async runtime the lookups run on: one thread is enough, since the work is

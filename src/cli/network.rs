@@ -8,7 +8,7 @@ use clap::Args;
 
 use claimaudit::pubmed::cache::Cache;
 use claimaudit::pubmed::eutils::{
-    ApiKey, ClientConfig, DEFAULT_BASE_URL, EutilsClient, MAX_RATE_WITHOUT_KEY,
+    ApiKey, ClientConfig, DEFAULT_BASE_URL, EutilsClient, MAX_RATE_WITHOUT_KEY, rate_limit,
 };
 use claimaudit::pubmed::{CacheSettings, CachedSource, OfflineSource, Upstream};
 
@@ -29,8 +29,10 @@ pub(super) struct NetworkArgs {
     #[arg(long, env = "NCBI_API_KEY", hide_env_values = true, value_name = "KEY", value_parser = parse_api_key)]
     api_key: Option<ApiKey>,
 
-    /// Requests per second, shared by all claimaudit processes using this cache
-    /// directory [default: 3, or 10 with an API key; never more].
+    /// Requests per second, shared by all of this user's claimaudit processes on this
+    /// machine through the state directory (CLAIMAUDIT_STATE_DIR, else
+    /// $XDG_STATE_HOME/claimaudit or ~/.local/state/claimaudit), whatever their cache
+    /// directories [default: 3, or 10 with an API key; never more].
     #[arg(long, value_name = "N")]
     rate: Option<f64>,
 
@@ -86,7 +88,10 @@ impl NetworkArgs {
         let upstream = if self.offline {
             Upstream::Offline(OfflineSource)
         } else {
-            Upstream::Eutils(self.client(cache)?)
+            let client = self.client()?;
+            // A run online writes what it fetches: an unusable directory is said now.
+            cache.prepare_for_writing().map_err(super::unusable_cache)?;
+            Upstream::Eutils(client)
         };
         Ok(Source {
             cached: CachedSource::new(upstream, cache.clone(), settings),
@@ -94,7 +99,7 @@ impl NetworkArgs {
         })
     }
 
-    fn client(&self, cache: &Cache) -> Result<EutilsClient> {
+    fn client(&self) -> Result<EutilsClient> {
         let email = match self.email.as_deref().map(str::trim) {
             Some(email) if email.contains('@') => email.to_owned(),
             Some(other) => {
@@ -137,6 +142,16 @@ impl NetworkArgs {
             Some(rate) => rate,
             None => ceiling,
         };
-        EutilsClient::new(config, cache.root()).map_err(|e| invalid(e.to_string()))
+        // NCBI counts requests per IP: the pace is shared per machine (per user), not per
+        // cache directory, so two audits with different caches still keep to one rate.
+        let state = rate_limit::shared_state_dir().map_err(|e| invalid(e.to_string()))?;
+        if let Some(reason) = &state.fallback_reason {
+            eprintln!(
+                "warning: cannot use the usual state directory ({reason}); pacing requests \
+                 through {} instead (set CLAIMAUDIT_STATE_DIR to choose)",
+                state.path.display()
+            );
+        }
+        EutilsClient::new(config, &state.path).map_err(|e| invalid(e.to_string()))
     }
 }

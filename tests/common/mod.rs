@@ -174,10 +174,14 @@ pub fn files_under(dir: &Path) -> Vec<(String, String)> {
     files
 }
 
-/// The binary, with a cache directory and no inherited cache setting.
+/// The binary, with a cache directory and no inherited cache setting. Its request pace
+/// is kept in `<cache_dir>/.state` (a test's own temporary directory), never in the
+/// user's real state directory: runs of one test on one cache share a pace, as they
+/// always did, and tests running side by side do not slow each other down.
 pub fn claimaudit(cache_dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("claimaudit").unwrap();
     cmd.env_remove("CLAIMAUDIT_CACHE_DIR")
+        .env("CLAIMAUDIT_STATE_DIR", cache_dir.join(".state"))
         .arg("--cache-dir")
         .arg(cache_dir);
     cmd

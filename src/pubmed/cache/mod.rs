@@ -10,23 +10,32 @@
 //!
 //! Concurrent runs on one cache directory take a lock per entry before asking PubMed
 //! ([`Cache::lock`]), so an answer one run is fetching is waited for, not fetched twice.
+//!
+//! A write cut short (a killed run) can leave its temporary file behind; the first write
+//! of a run removes those older than [`STALE_TEMP_AFTER`] (never a younger one, which a
+//! concurrent run may still be writing), and the cache's own `.gitignore` keeps them and
+//! the run-time state out of git.
 
 mod files;
 mod inspect;
 mod lock;
 
+use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+pub use self::files::{STALE_TEMP_AFTER, TempFile, ensure_state_dir, write_atomically};
 use self::files::{
     canonical_json, fnv1a_hex, json_files, parse_time, read_entry, read_if_present, read_lookup,
+    remove_stale_temp_files,
 };
-pub use self::files::{ensure_state_dir, write_atomically};
+pub use self::inspect::{CacheProblem, Repair};
 pub use self::lock::EntryLocks;
 use crate::ids::Pmid;
 use crate::pubmed::record::Record;
@@ -35,24 +44,40 @@ use crate::pubmed::record::Record;
 pub const RECORD_SCHEMA: &str = "claimaudit/cache/pubmed-record/v1";
 
 const RECORDS_DIR: &str = "pubmed";
-/// Run-time state that is never committed (pacing, entry locks); it carries its own
+/// Run-time state that is never committed (entry locks); it carries its own
 /// `.gitignore`.
 pub const STATE_DIR: &str = ".state";
 const LOCKS_DIR: &str = "locks";
+/// What the cache keeps out of git, written to `<cache-dir>/.gitignore` when a cache is
+/// first written to (an existing file is left as it is: it may be the user's own).
+pub const GITIGNORE: &str = "\
+# Written by claimaudit: what never belongs in git in its cache directory.
+# Temporary files of writes in progress, or of writes a killed run cut short:
+*.tmp
+# Run-time state of runs in progress (entry locks):
+/.state/
+";
+
+/// The fix for an entry that cannot be trusted: nothing is lost by deleting it.
+pub const REFETCH_FIX: &str =
+    "delete it: the next run online fetches it again (a record can also be imported again)";
 
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum CacheError {
-    #[error(
-        "cache entry {path} is corrupt: {reason}; delete it and import or fetch the record again"
-    )]
+    #[error("cache entry {path} is corrupt: {reason}; {REFETCH_FIX}")]
     Corrupt { path: PathBuf, reason: String },
-    #[error("cannot {action} {path}: {source}")]
+    /// The message names the OS error itself; it is not also chained as the `source`, or
+    /// a report of causes (anyhow's `{:#}`) would say it twice.
+    #[error("cannot {action} {path}: {cause}")]
     Io {
         action: &'static str,
         path: PathBuf,
-        source: io::Error,
+        cause: io::Error,
     },
+    /// The cache directory itself cannot be used (a file, unreadable, not creatable).
+    #[error("cannot use {path} as the cache directory: {reason}")]
+    Unusable { path: PathBuf, reason: String },
 }
 
 /// One cache file: the record plus when and how it was obtained.
@@ -93,11 +118,20 @@ pub enum PutOutcome {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CacheStats {
     pub directory: PathBuf,
+    /// Valid record entries.
     pub records: usize,
+    /// Valid lookup entries (searches, citation matches, PMIDs PubMed does not have).
+    pub lookups: usize,
+    /// Entries that are not valid, of any kind: `problems` names each.
     pub corrupt: usize,
+    /// Size of every entry file, records and lookups.
     pub bytes_on_disk: u64,
+    /// Fetch times of the records (RFC 3339 UTC).
     pub oldest_fetch: Option<String>,
     pub newest_fetch: Option<String>,
+    /// One per invalid entry or unlistable folder, naming the path and the fix.
+    #[serde(skip)]
+    pub problems: Vec<CacheProblem>,
 }
 
 /// Identifies the layout of a cached lookup (search, citation match, absence). Version 2
@@ -143,22 +177,110 @@ pub struct LookupEntry<Q, A> {
 }
 
 /// What `cache verify` found.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VerifyReport {
     pub records: usize,
     pub lookups: usize,
-    /// One message per invalid entry, naming the file and the fix.
-    pub problems: Vec<String>,
+    /// One per invalid entry or unlistable folder, naming the path and the fix.
+    pub problems: Vec<CacheProblem>,
+    /// Temporary files of writes that were cut short (older than [`STALE_TEMP_AFTER`]).
+    pub stale_temp_files: Vec<TempFile>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Cache {
     root: PathBuf,
+    /// What this process has done once before writing; shared by clones.
+    writing: Arc<WriteSetup>,
+}
+
+#[derive(Debug, Default)]
+struct WriteSetup {
+    /// The directory exists and stale temporary files are gone.
+    prepared: OnceLock<()>,
+    /// The `.gitignore` is there (looked for when the first entry is written, so a run
+    /// that stores nothing leaves nothing behind).
+    ignore_checked: OnceLock<()>,
 }
 
 impl Cache {
+    /// A cache at `root`, without looking at the disk; see [`Cache::open`].
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Cache { root: root.into() }
+        Cache {
+            root: root.into(),
+            writing: Arc::default(),
+        }
+    }
+
+    /// A cache at `root`, checked to be usable: a directory that can be listed, or a
+    /// path where none exists yet (it is created by the first write). A regular file, an
+    /// unreadable directory or a path through a file is [`CacheError::Unusable`], so
+    /// every command refuses it the same way before doing anything else.
+    pub fn open(root: impl Into<PathBuf>) -> Result<Self, CacheError> {
+        let cache = Cache::new(root);
+        let unusable = |reason: String| CacheError::Unusable {
+            path: cache.root.clone(),
+            reason,
+        };
+        match fs::metadata(&cache.root) {
+            Ok(metadata) if metadata.is_dir() => {
+                fs::read_dir(&cache.root)
+                    .map_err(|e| unusable(format!("it cannot be listed ({e})")))?;
+            }
+            Ok(_) => return Err(unusable("it is a file, not a directory".into())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) if e.kind() == io::ErrorKind::NotADirectory => {
+                return Err(unusable(
+                    "a part of its path is a file, not a directory".into(),
+                ));
+            }
+            Err(e) => return Err(unusable(e.to_string())),
+        }
+        Ok(cache)
+    }
+
+    /// Makes the directory ready for writing, once per process (every write calls it):
+    /// creates it and removes the temporary files that writes cut short left behind.
+    /// Call it when a run that may write starts, so an unusable directory is reported
+    /// before any work.
+    pub fn prepare_for_writing(&self) -> Result<(), CacheError> {
+        if self.writing.prepared.get().is_some() {
+            return Ok(());
+        }
+        fs::create_dir_all(&self.root).map_err(|e| CacheError::Unusable {
+            path: self.root.clone(),
+            reason: format!("it cannot be created ({e})"),
+        })?;
+        remove_stale_temp_files(&self.entry_dirs(), SystemTime::now());
+        let _ = self.writing.prepared.set(());
+        Ok(())
+    }
+
+    /// Prepares for writing an entry: see [`Cache::prepare_for_writing`]; also gives the
+    /// directory the [`GITIGNORE`] when it has none.
+    fn before_writing_an_entry(&self) -> Result<(), CacheError> {
+        self.prepare_for_writing()?;
+        if self.writing.ignore_checked.get().is_none() {
+            let ignore = self.root.join(".gitignore");
+            if !ignore.exists() {
+                // Best effort: a directory that refuses this file refuses the entry
+                // next, and that error names the real problem.
+                let _ = write_atomically(&ignore, GITIGNORE.as_bytes());
+            }
+            let _ = self.writing.ignore_checked.set(());
+        }
+        Ok(())
+    }
+
+    /// Every folder that holds entries (records, then each kind of lookup).
+    fn entry_dirs(&self) -> Vec<PathBuf> {
+        std::iter::once(self.records_dir())
+            .chain(
+                LookupKind::ALL
+                    .iter()
+                    .map(|kind| self.root.join(kind.dir())),
+            )
+            .collect()
     }
 
     pub fn root(&self) -> &Path {
@@ -220,6 +342,7 @@ impl Cache {
         };
         let mut json = serde_json::to_string_pretty(&entry).expect("records always serialize");
         json.push('\n');
+        self.before_writing_an_entry()?;
         write_atomically(&self.record_path(record.pmid), json.as_bytes())?;
         Ok(outcome)
     }
@@ -260,10 +383,10 @@ impl Cache {
         let dir = self.root.join(STATE_DIR).join(LOCKS_DIR);
         ensure_state_dir(&self.root)
             .and_then(|_| EntryLocks::acquire(&dir, names.collect()))
-            .map_err(|source| CacheError::Io {
+            .map_err(|cause| CacheError::Io {
                 action: "lock an entry in",
                 path: dir.clone(),
-                source,
+                cause,
             })
     }
 
@@ -309,6 +432,7 @@ impl Cache {
         };
         let mut json = serde_json::to_string_pretty(&entry).expect("answers always serialize");
         json.push('\n');
+        self.before_writing_an_entry()?;
         write_atomically(&self.lookup_path(kind, &query_json), json.as_bytes())
     }
 }
@@ -404,7 +528,60 @@ mod tests {
             cache.get(pmid(12)),
             Err(CacheError::Corrupt { .. })
         ));
-        let stats = cache.stats().unwrap();
+        let stats = cache.stats();
         assert_eq!((stats.records, stats.corrupt), (0, 2));
+    }
+
+    #[test]
+    fn open_refuses_a_file_and_accepts_a_directory_yet_to_be_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("file");
+        fs::write(&file, "").unwrap();
+        for path in [file.clone(), file.join("below")] {
+            assert!(
+                matches!(Cache::open(&path), Err(CacheError::Unusable { .. })),
+                "{}",
+                path.display()
+            );
+        }
+        let later = dir.path().join("later");
+        let cache = Cache::open(&later).unwrap();
+        assert!(!later.exists(), "opening creates nothing");
+        cache.prepare_for_writing().unwrap();
+        assert!(later.is_dir());
+        assert!(!later.join(".gitignore").exists(), "no entry written yet");
+        cache
+            .put(&record(1, "a"), Origin::Import, SystemTime::now())
+            .unwrap();
+        assert_eq!(
+            fs::read_to_string(later.join(".gitignore")).unwrap(),
+            GITIGNORE
+        );
+    }
+
+    #[test]
+    fn the_first_write_removes_stale_temporary_files_and_leaves_live_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let records = dir.path().join("pubmed");
+        fs::create_dir_all(&records).unwrap();
+        let temp = |name: &str, age: std::time::Duration| {
+            let path = records.join(name);
+            fs::write(&path, "{").unwrap();
+            let file = fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(SystemTime::now() - age).unwrap();
+            path
+        };
+        let stale = temp(".1.json.7.8.tmp", STALE_TEMP_AFTER * 2);
+        let live = temp(".2.json.7.9.tmp", std::time::Duration::from_secs(1));
+        // Not one of the writer's temporary files, however old.
+        let other = temp("notes.tmp", STALE_TEMP_AFTER * 2);
+        let cache = Cache::new(dir.path());
+        cache
+            .put(&record(3, "a"), Origin::Import, SystemTime::now())
+            .unwrap();
+        assert!(!stale.exists());
+        assert!(live.exists() && other.exists());
+        let report = cache.verify();
+        assert!(report.stale_temp_files.is_empty(), "{report:?}");
     }
 }
