@@ -312,7 +312,7 @@ fn an_invalid_claims_file_lists_every_problem_and_asks_nothing() {
                 ))
                 .and(predicate::str::contains("the claim text is empty"))
                 .and(predicate::str::contains("unknown claim kind `healing`"))
-                .and(predicate::str::contains("5 problem(s)")),
+                .and(predicate::str::contains("5 problems in the claims file")),
         );
     assert_eq!(server.requests().len(), 0);
     check(&work.path().join("cache"), &server)

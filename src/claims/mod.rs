@@ -136,6 +136,9 @@ pub fn parse_with(
     rules: &'static RuleSet,
 ) -> Result<ClaimsFile, InvalidClaims> {
     let codes = CodeBook { rules, class: None };
+    // The checker reads claim texts out of the source at the parser's columns, which
+    // are counted without a byte-order mark.
+    let text = crate::yaml::without_byte_order_mark(text);
     validated(path, text, Checker::new(codes, text), |checker, root| {
         checker.file(path, root)
     })
@@ -245,7 +248,7 @@ mod tests {
         assert_eq!(file.waivers[0].approved_on, "2026-11-01");
         assert_eq!(file.waivers[0].line, 4);
         let found = problems(
-            "claims: []\nwaivers:\n  - {claim: a, code: uncited-claims, reason: being rewritten now, approved_by: J. Doe, approved_on: 2026-01-01, expires: 2027-02-30}\n  - {claim: a}\n  - {claim: a, code: uncited-claim, reason: ok, approved_by: me, approved_on: 2026-11-01, expires: 9999-12-31}\n",
+            "claims: [{id: a, text: x, kind: safety}]\nwaivers:\n  - {claim: a, code: uncited-claims, reason: being rewritten now, approved_by: J. Doe, approved_on: 2026-01-01, expires: 2027-02-30}\n  - {claim: a}\n  - {claim: a, code: uncited-claim, reason: ok, approved_by: me, approved_on: 2026-11-01, expires: 9999-12-31}\n",
         );
         let has = |text: &str| found.iter().any(|p| p.contains(text));
         assert!(has("did you mean `uncited-claim`?"), "{found:#?}");
@@ -275,7 +278,7 @@ mod tests {
     fn the_claims_file_cannot_lower_integrity_findings() {
         let file = parse(
             Path::new("c.yaml"),
-            "policy:\n  retracted-source: allow\n  product-mismatch: deny\nclaims: []\n",
+            "policy:\n  retracted-source: allow\n  product-mismatch: deny\nclaims: [{id: a, text: x, kind: safety}]\n",
         )
         .unwrap();
         assert_eq!(
@@ -298,6 +301,63 @@ mod tests {
         );
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].contains("already used at line 2"));
+    }
+
+    /// `claims: []` and a bare `claims:` were read as a file with nothing to check, and
+    /// `check` passed it.
+    #[test]
+    fn a_claims_list_without_claims_is_refused_at_its_line() {
+        for (text, place) in [
+            ("product: {name: x}\nclaims: []\n", "c.yaml:2:9:"),
+            ("product: {name: x}\nclaims:\n", "c.yaml:2:1:"),
+            ("product: {name: x}\nclaims: ~\n", "c.yaml:2:1:"),
+        ] {
+            let found = problems(text);
+            assert_eq!(
+                found,
+                [format!(
+                    "{place} the `claims:` list is empty; add at least one claim"
+                )],
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_leaves_lines_and_columns_as_the_editor_shows_them() {
+        let text = "claims:\n  - {id: a, text: 肌のハリ, kind: safety}\n";
+        let file = parse(Path::new("c.yaml"), &format!("\u{feff}{text}")).unwrap();
+        let claim = &file.claims[0];
+        assert_eq!((claim.line, claim.column), (2, 6));
+        assert_eq!(
+            (claim.text_line, claim.text_column, claim.text_inline_column),
+            (2, 19, Some(19))
+        );
+        let found = problems("\u{feff}claims:\n  - {id: a, text: x, kind: eficacy}\n");
+        assert!(
+            found[0].starts_with("c.yaml:2:28: unknown claim kind"),
+            "{found:?}"
+        );
+    }
+
+    /// Claims written on one line, around wide characters, escapes and quotes: each text
+    /// is found where it is (the lookup walks on from the claim before).
+    #[test]
+    fn claim_texts_are_pointed_into_on_any_line() {
+        let file = parse(
+            Path::new("c.yaml"),
+            "claims: [{id: a, text: 副作用なし, kind: safety}, {id: b, text: \"a\\tb\", kind: safety}, {id: c, text: 'it''s', kind: safety}, {id: d, text: \"必ず\", kind: safety}]\n  # end\n",
+        )
+        .unwrap();
+        let columns: Vec<_> = file
+            .claims
+            .iter()
+            .map(|c| (c.text_column, c.text_inline_column))
+            .collect();
+        assert_eq!(
+            columns,
+            [(24, Some(24)), (60, None), (97, None), (135, Some(136))]
+        );
     }
 
     #[test]

@@ -26,6 +26,17 @@ const PRODUCT_KEYS: [&str; 4] = ["name", "terms", "class", "jurisdictions"];
 const CLAIM_KEYS: [&str; 6] = ["id", "text", "kind", "keywords", "citations", "note"];
 const CITATION_KEYS: [&str; 4] = ["pmid", "doi", "pmcid", "text"];
 
+/// Where `key` is written in mapping `node`.
+fn key_position(node: &Node, key: &str) -> Option<Position> {
+    let Value::Mapping(entries) = &node.value else {
+        return None;
+    };
+    entries
+        .iter()
+        .find(|(name, _)| name.as_str() == Some(key))
+        .map(|(name, _)| name.at)
+}
+
 /// The claims file's own reading, over the generic YAML [`Reader`]: it knows the finding
 /// codes (the wording rules among them) and the source, to tell where a claim's text
 /// can be pointed into.
@@ -33,6 +44,12 @@ pub(super) struct Checker<'s> {
     reader: Reader,
     codes: CodeBook,
     source: &'s str,
+    /// The byte offset where each line of `source` starts.
+    line_starts: Vec<usize>,
+    /// The last place looked up, as (line, column, byte offset): claims come in file
+    /// order, so the next lookup walks on from here, not from its line's start (a file
+    /// written as one long flow line would otherwise cost a walk per claim).
+    last_lookup: (usize, usize, usize),
 }
 
 impl std::ops::Deref for Checker<'_> {
@@ -56,10 +73,15 @@ impl AsMut<Reader> for Checker<'_> {
 
 impl<'s> Checker<'s> {
     pub(super) fn new(codes: CodeBook, source: &'s str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
         Checker {
             reader: Reader::default(),
             codes,
             source,
+            line_starts,
+            last_lookup: (1, 1, 0),
         }
     }
 
@@ -76,19 +98,47 @@ impl<'s> Checker<'s> {
         code
     }
 
+    /// The byte offset of `at` in the source, if the source has that place.
+    fn offset(&mut self, at: Position) -> Option<usize> {
+        let (last_line, last_column, last_offset) = self.last_lookup;
+        let (mut column, mut offset) = if at.line == last_line && at.column >= last_column {
+            (last_column, last_offset)
+        } else {
+            (1, *self.line_starts.get(at.line.checked_sub(1)?)?)
+        };
+        let line_end = self
+            .line_starts
+            .get(at.line)
+            .map_or(self.source.len(), |next| next - 1);
+        for c in self.source[offset..line_end].chars() {
+            if column == at.column {
+                break;
+            }
+            column += 1;
+            offset += c.len_utf8();
+        }
+        (column == at.column).then(|| {
+            self.last_lookup = (at.line, column, offset);
+            offset
+        })
+    }
+
     /// The column of a scalar's first character when the source has it verbatim on its
     /// line (plain, or quoted without escapes).
-    fn inline_column(&self, node: &Node, value: &str) -> Option<usize> {
-        let line = self.source.lines().nth(node.at.line.checked_sub(1)?)?;
-        let rest: String = line.chars().skip(node.at.column - 1).collect();
+    fn inline_column(&mut self, node: &Node, value: &str) -> Option<usize> {
+        if value.contains('\n') {
+            return None;
+        }
+        let rest = &self.source[self.offset(node.at)?..];
         let (quoted, after) = match rest.chars().next()? {
-            quote @ ('"' | '\'') => (true, rest[quote.len_utf8()..].to_owned()),
+            quote @ ('"' | '\'') => (true, &rest[quote.len_utf8()..]),
             _ => (false, rest),
         };
         after
             .starts_with(value)
             .then_some(node.at.column + usize::from(quoted))
     }
+
     pub(super) fn file(&mut self, path: &Path, root: &Node) -> ClaimsFile {
         let mut file = ClaimsFile {
             path: path.to_owned(),
@@ -173,6 +223,10 @@ impl<'s> Checker<'s> {
             }
             None => {}
             Some(claims) => match &claims.value {
+                Value::Sequence(items) if items.is_empty() => self.problem(
+                    claims.at,
+                    "the `claims:` list is empty; add at least one claim".into(),
+                ),
                 Value::Sequence(items) => {
                     let mut seen: BTreeMap<String, Position> = BTreeMap::new();
                     for item in items {
@@ -181,7 +235,11 @@ impl<'s> Checker<'s> {
                         }
                     }
                 }
-                _ if claims.is_null() => {}
+                // `claims:` with nothing after it: the key is where the writer looks.
+                _ if claims.is_null() => self.problem(
+                    key_position(root, "claims").unwrap_or(claims.at),
+                    "the `claims:` list is empty; add at least one claim".into(),
+                ),
                 _ => self.problem(
                     claims.at,
                     format!(
@@ -404,13 +462,7 @@ impl<'s> Checker<'s> {
         };
         // A claim is located at its `id:` key, where a reader (and a code host's
         // annotation) expects it; YAML marks the mapping itself a little later.
-        let at = match &node.value {
-            Value::Mapping(entries) => entries
-                .iter()
-                .find(|(key, _)| key.as_str() == Some("id"))
-                .map_or(node.at, |(key, _)| key.at),
-            _ => node.at,
-        };
+        let at = key_position(node, "id").unwrap_or(node.at);
         Some(Claim {
             id: id?,
             text: text?,

@@ -18,7 +18,7 @@ use claimaudit::report::{Report, ReportFormat};
 use super::gate::{GateArgs, OutputArgs};
 use super::network::NetworkArgs;
 use super::progress::Bar;
-use super::{format_parser, invalid, runtime};
+use super::{format_parser, invalid_file, runtime};
 
 #[derive(Debug, Args)]
 pub(super) struct CheckArgs {
@@ -55,13 +55,8 @@ pub(super) fn report_format() -> impl clap::builder::TypedValueParser<Value = Re
 
 pub(super) fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
     let rules = args.gate.rules()?;
-    let file = claims::load_with(&args.file, rules).map_err(|problems| {
-        invalid(format!(
-            "{} problem(s) in {}; nothing was checked:\n{problems}",
-            problems.problems.len(),
-            args.file.display()
-        ))
-    })?;
+    let file =
+        claims::load_with(&args.file, rules).map_err(|error| invalid_file("claims file", error))?;
     let policy = args.gate.policy(&file.policy, file.codes)?;
     if !args.quiet {
         for refused in policy.refused() {

@@ -13,7 +13,7 @@ use claimaudit::lint::RuleSet;
 use claimaudit::policy::{CodeBook, Level, OverrideSource, Policy};
 use claimaudit::report::ReportFormat;
 
-use super::{invalid, write_stdout};
+use super::{invalid, invalid_file, write_stdout};
 
 #[derive(Debug, Clone, Args)]
 pub(super) struct GateArgs {
@@ -53,13 +53,9 @@ impl RulesFileArg {
     pub(super) fn rules(&self) -> Result<&'static RuleSet> {
         match &self.rules_file {
             None => Ok(RuleSet::builtin()),
-            Some(path) => RuleSet::with_file(path).map_err(|problems| {
-                invalid(format!(
-                    "{} problem(s) in the rules file {}; nothing was checked:\n{problems}",
-                    problems.problems.len(),
-                    path.display()
-                ))
-            }),
+            Some(path) => {
+                RuleSet::with_file(path).map_err(|error| invalid_file("rules file", error))
+            }
         }
     }
 }
@@ -75,13 +71,8 @@ impl GateArgs {
     pub(super) fn policy(&self, base: &Policy, codes: CodeBook) -> Result<Policy> {
         let mut policy = base.clone();
         if let Some(path) = &self.policy_file {
-            let settings = claims::load_policy_file(path, codes).map_err(|problems| {
-                invalid(format!(
-                    "{} problem(s) in the policy file {}; nothing was checked:\n{problems}",
-                    problems.problems.len(),
-                    path.display()
-                ))
-            })?;
+            let settings = claims::load_policy_file(path, codes)
+                .map_err(|error| invalid_file("policy file", error))?;
             for (code, level, line) in settings {
                 policy.set(
                     code,

@@ -116,7 +116,7 @@ fn pages(args: &LintArgs) -> Result<Vec<Page>> {
             match std::fs::read(path) {
                 Ok(bytes) => (path.display().to_string(), bytes),
                 Err(e) => {
-                    problems.push(format!("cannot read {}: {e}", path.display()));
+                    problems.push(claimaudit::yaml::cannot_read(path, "page", &e));
                     continue;
                 }
             }

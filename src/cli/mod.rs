@@ -27,6 +27,7 @@ use claimaudit::judge::Verdict;
 use claimaudit::policy::Level;
 use claimaudit::pubmed::cache::Cache;
 use claimaudit::report::records::RecordFormat;
+use claimaudit::yaml::InvalidYaml;
 
 const ABOUT: &str = "Check health and beauty marketing claims against PubMed.";
 
@@ -213,6 +214,36 @@ fn invalid(message: impl Into<String>) -> anyhow::Error {
     InvalidInput(message.into()).into()
 }
 
+/// A claims, policy or rules file (`what`) that cannot be used: the one reason when it
+/// could not be read at all, otherwise every problem, under how many there are.
+fn invalid_file(what: &str, error: InvalidYaml) -> anyhow::Error {
+    match error.unreadable() {
+        Some(reason) => invalid(reason),
+        None => invalid(format!(
+            "{} in the {what} {}; nothing was checked:\n{error}",
+            error.count(),
+            error.path.display()
+        )),
+    }
+}
+
+/// The error and its causes, each said once: a cause its wrapper already quotes
+/// (`cannot read x: {source}`) is not repeated after it.
+fn error_text(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let cause = cause.to_string();
+        if text.contains(&cause) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&cause);
+    }
+    text
+}
+
 /// Runs the command line and returns the exit code; never panics on bad input.
 pub fn main() -> Exit {
     let cli = match Cli::try_parse() {
@@ -229,7 +260,7 @@ pub fn main() -> Exit {
     match run(cli) {
         Ok(exit) => exit,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", error_text(&error));
             if error.downcast_ref::<InvalidInput>().is_some() {
                 Exit::InvalidInput
             } else {
@@ -285,6 +316,27 @@ fn write_stdout(text: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cause_the_message_already_quotes_is_not_repeated() {
+        let os = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let quoted = anyhow::Error::new(WrapsAndQuotes(os)).context("cannot show the record");
+        assert_eq!(
+            error_text(&quoted),
+            "cannot show the record: cannot read x.json: entity not found"
+        );
+        let plain = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::NotFound))
+            .context("cannot write the report");
+        assert_eq!(
+            error_text(&plain),
+            "cannot write the report: entity not found"
+        );
+    }
+
+    /// An error like the cache's, whose message includes its source's text.
+    #[derive(Debug, thiserror::Error)]
+    #[error("cannot read x.json: {0}")]
+    struct WrapsAndQuotes(#[source] std::io::Error);
 
     #[test]
     fn the_command_line_definition_is_consistent() {
