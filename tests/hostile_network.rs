@@ -1,6 +1,7 @@
 //! The binary against networks and inputs that misbehave: an NCBI that accepts and never
 //! answers, or sends a head and then stalls; refused connections and unknown hosts; a
-//! malformed or credential-bearing `--eutils-url`. Everything runs against the local stand-in
+//! malformed or credential-bearing `--eutils-url`; citations that cannot be looked up;
+//! and retracted papers. Everything runs against the local stand-in
 //! (tests/common/fake_eutils/) or addresses that cannot answer; nothing reaches NCBI.
 //!
 //! Bounds on elapsed time here are coarse ceilings far below what the old behaviour
@@ -14,6 +15,7 @@ use std::time::{Duration, Instant};
 use assert_cmd::Command;
 use common::fake_eutils::{FakeEutils, Stall};
 use predicates::prelude::*;
+use serde_json::Value;
 
 const EMAIL: &str = "hostile-tests@example.org";
 const SECRET: &str = "hunter2-never-shown";
@@ -341,4 +343,147 @@ fn credentials_in_the_eutils_url_are_sent_but_never_shown() {
         assert!(!text.contains(SECRET), "secret written to {path}");
     }
     assert!(report_file.exists());
+}
+
+// ---- what resolve says ----------------------------------------------------------------
+
+#[test]
+fn input_that_cannot_be_a_citation_is_not_looked_up_and_says_why() {
+    let (server, _) = require_stand_in!();
+    let cache = tempfile::tempdir().unwrap();
+    let forty_digits = "1234567890123456789012345678901234567890";
+    let labelled = format!("PMID: {}1", "0".repeat(39));
+    for (input, says) in [
+        ("0", "\"0\" is not a PMID"),
+        (forty_digits, "is not a PMID"),
+        (labelled.as_str(), "is not a PMID"),
+        ("PMC0", "is not a PMCID"),
+        ("🙂🙂", "nothing in it identifies a paper"),
+        ("[au]", "PubMed search syntax"),
+        ("[dp]", "PubMed search syntax"),
+        ("title[ti]", "PubMed search syntax"),
+        ("Stem Cells", "gives only a journal"),
+    ] {
+        let out = common::json_output(
+            claimaudit(cache.path(), &server).args(["resolve", input]),
+            2,
+        );
+        let headline = out["headline"].as_str().unwrap_or_default();
+        assert!(
+            headline.starts_with("not looked up: "),
+            "{input}: {headline}"
+        );
+        assert!(headline.contains(says), "{input}: {headline}");
+        assert_eq!(out["status"], "not-found", "{input}");
+        assert_eq!(out["queries"], Value::Array(Vec::new()), "{input}");
+
+        let table = claimaudit(cache.path(), &server)
+            .args(["resolve", input])
+            .assert()
+            .code(2)
+            .get_output()
+            .stdout
+            .clone();
+        let table = String::from_utf8(table).unwrap();
+        let first = table.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with("not looked up: ") && first.contains(says),
+            "{input}:\n{table}"
+        );
+        assert!(!table.contains("\nquery "), "{input}:\n{table}");
+    }
+    // `check` reads the same texts the same way: nothing is sent for them either.
+    let work = tempfile::tempdir().unwrap();
+    let file = claims_file(
+        work.path(),
+        &["0", forty_digits, "🙂🙂", "[au]", "title[ti]"],
+    );
+    let report = common::json_output(
+        claimaudit(&work.path().join("cache"), &server)
+            .arg("check")
+            .arg(&file),
+        2,
+    );
+    for citation in report["claims"][0]["citations"].as_array().unwrap() {
+        assert_eq!(citation["status"], "not-found", "{citation}");
+    }
+    assert!(server.requests().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn an_offline_cache_miss_says_not_looked_up() {
+    let (server, _) = require_stand_in!();
+    let cache = tempfile::tempdir().unwrap();
+    let out = common::json_output(
+        claimaudit(cache.path(), &server).args(["resolve", "An, Y., et al., 2021", "--offline"]),
+        4,
+    );
+    let headline = out["headline"].as_str().unwrap();
+    assert!(
+        headline.starts_with("not looked up: not in the cache"),
+        "{headline}"
+    );
+    assert_eq!(out["status"], "not-checked");
+    claimaudit(cache.path(), &server)
+        .args(["resolve", "PMID: 23121403", "--offline"])
+        .assert()
+        .code(4)
+        .stdout(predicate::str::starts_with(
+            "not looked up: not in the cache",
+        ));
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_retracted_paper_exits_two_and_says_so_first() {
+    let (server, _) = require_stand_in!();
+    let cache = tempfile::tempdir().unwrap();
+    // Both retracted records of the fixtures (INDEX.tsv: "Retracted Publication"), by
+    // PMID and by DOI.
+    for (input, pmid) in [
+        ("PMID: 31844417", "31844417"),
+        ("10.1186/s11658-019-0184-7", "31844417"),
+        ("993", "993"),
+    ] {
+        let table = claimaudit(cache.path(), &server)
+            .args(["resolve", input])
+            .assert()
+            .code(2)
+            .get_output()
+            .stdout
+            .clone();
+        let table = String::from_utf8(table).unwrap();
+        let first = table.lines().next().unwrap();
+        assert!(
+            first.starts_with(&format!("RETRACTED: PMID {pmid} has been retracted")),
+            "{table}"
+        );
+        let raw = claimaudit(cache.path(), &server)
+            .args(["resolve", input, "--format", "json"])
+            .assert()
+            .code(2)
+            .get_output()
+            .stdout
+            .clone();
+        let raw = String::from_utf8(raw).unwrap();
+        assert!(
+            raw.starts_with("{\n  \"headline\": \"RETRACTED: "),
+            "the headline comes first:\n{raw}"
+        );
+        let out: Value = serde_json::from_str(&raw).unwrap();
+        assert_eq!(out["status"], "resolved");
+        assert_eq!(out["pmid"], pmid);
+    }
+    // The notice is named when the record links it.
+    claimaudit(cache.path(), &server)
+        .args(["resolve", "31844417"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("(notice: PMID 40251503)"));
+    // A paper that stands has no headline, and exits 0.
+    let out = common::json_output(
+        claimaudit(cache.path(), &server).args(["resolve", "PMID: 23121403"]),
+        0,
+    );
+    assert_eq!(out["headline"], Value::Null);
 }
