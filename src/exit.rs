@@ -38,7 +38,7 @@ impl Exit {
             Exit::Clean => "success, nothing denied",
             Exit::Unexpected => "unexpected error (a bug, or the disk/filesystem failed)",
             Exit::Denied => {
-                "at least one deny-level finding (resolve: the citation is not identified: probable, ambiguous or not found)"
+                "at least one deny-level finding (resolve: the citation is not identified: probable, ambiguous, not found or not looked up; or its paper is retracted, withdrawn or under concern)"
             }
             Exit::InvalidInput => {
                 "invalid input or usage (bad argument, invalid claims file, a file that is not PubMed XML)"

@@ -327,6 +327,40 @@ pub fn find_pmid_label(text: &str) -> Option<Found<Pmid>> {
     })
 }
 
+/// Anything a label or a URL calls a PMID or PMCID. Its number is checked apart, so
+/// `PMID: 0` or forty digits are seen as a PMID written wrongly, never as other text.
+static LABELLED_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)(?:\bPMID\s*[:#]?\s*|(?:https?://)?(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)|\bPMC(?:ID\s*[:#]?\s*(?:PMC)?)?\s?)([0-9]+)",
+    )
+});
+
+/// A labelled PMID or PMCID whose number is not a valid one (`PMID: 0`, `PMC` with
+/// twelve digits), in `text` (already NFKC-normalised): what the writer meant, and why it
+/// is wrong. A valid labelled identifier is found by the other `find_` functions.
+pub fn find_malformed_label(text: &str) -> Option<Found<IdError>> {
+    LABELLED_NUMBER.captures_iter(text).find_map(|c| {
+        let whole = c.get(0)?;
+        let is_pmc = whole
+            .as_str()
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("pmc");
+        let number = &c[1];
+        let error = if is_pmc {
+            Pmcid::from_digits(number, whole.as_str()).err()?
+        } else {
+            Pmid::from_digits(number)
+                .err()
+                .map(|_| IdError::Pmid(whole.as_str().trim().to_owned()))?
+        };
+        Some(Found {
+            id: error,
+            span: whole.range(),
+        })
+    })
+}
+
 /// A PMCID, bare or as a PMC URL, in `text` (already NFKC-normalised).
 pub fn find_pmcid(text: &str) -> Option<Found<Pmcid>> {
     let c = PMCID_IN_TEXT.captures(text)?;
@@ -354,6 +388,27 @@ pub fn find_doi(text: &str) -> Option<Found<Doi>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labelled_identifiers_with_a_bad_number_are_found_as_such() {
+        for (text, kind) in [
+            ("PMID: 0", "PMID"),
+            ("see PMID 0000000000000000000000000000000000000001.", "PMID"),
+            ("https://pubmed.ncbi.nlm.nih.gov/1234567890/", "PMID"),
+            ("PMC0", "PMCID"),
+            ("PMCID: PMC1234567890", "PMCID"),
+        ] {
+            let found = find_malformed_label(text).unwrap_or_else(|| panic!("{text}"));
+            assert!(
+                found.id.to_string().contains(&format!("is not a {kind}")),
+                "{text}: {}",
+                found.id
+            );
+        }
+        for fine in ["PMID: 33458899", "PMC7092803", "no identifier here", "2021"] {
+            assert_eq!(find_malformed_label(fine), None, "{fine}");
+        }
+    }
 
     #[test]
     fn pmids_in_every_spelling() {

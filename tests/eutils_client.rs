@@ -3,13 +3,15 @@
 
 mod common;
 
+use common::fake_eutils::Stall;
+
 use std::time::Duration;
 
 use claimaudit::citation::CitedAs;
 use claimaudit::ids::Pmid;
 use claimaudit::progress::NoProgress;
 use claimaudit::pubmed::cache::Cache;
-use claimaudit::pubmed::eutils::{ApiKey, ClientConfig, EutilsClient, POST_ABOVE_IDS};
+use claimaudit::pubmed::eutils::{ApiKey, ClientConfig, EutilsClient, EutilsError, POST_ABOVE_IDS};
 use claimaudit::pubmed::source::{AuthorName, FieldQuery, PubmedSource, SearchQuery, Years};
 use claimaudit::pubmed::{CacheSettings, CachedSource};
 use claimaudit::resolve::{CitationKey, ResolutionStatus, resolve_all};
@@ -24,6 +26,7 @@ fn config(base_url: String) -> ClientConfig {
         timeout: Duration::from_secs(10),
         max_retries: 1,
         backoff: Duration::from_millis(10),
+        network_timeout: Duration::from_secs(30),
     }
 }
 
@@ -110,6 +113,59 @@ async fn a_small_batch_is_a_get_with_tool_and_email() {
     assert_eq!(request.param("tool"), Some("claimaudit-tests"));
     assert_eq!(request.param("email"), Some("tests@example.org"));
     assert_eq!(client.requests_sent(), 1);
+}
+
+#[tokio::test]
+async fn a_silent_ncbi_is_given_up_on_for_the_rest_of_the_client_s_life() {
+    let (server, _) = require_stand_in!();
+    server.set_stall(Some(Stall::NeverAnswer));
+    let cache = tempfile::tempdir().unwrap();
+    let client = EutilsClient::new(
+        ClientConfig {
+            network_timeout: Duration::from_millis(500),
+            max_retries: 3,
+            ..config(server.base_url())
+        },
+        cache.path(),
+    )
+    .unwrap();
+    // Both in flight together: one silence ends both, and neither is retried.
+    let ids = [pmid("23121403")];
+    let (fetched, searched) = tokio::join!(client.efetch(&ids), client.esearch("aspirin[ti]", 20));
+    for error in [fetched.unwrap_err(), searched.unwrap_err()] {
+        assert!(
+            matches!(error, EutilsError::Unreachable { attempts: 1, .. }),
+            "{error}"
+        );
+        assert!(
+            error.to_string().contains("sent nothing back for 500ms"),
+            "{error}"
+        );
+    }
+    assert_eq!(client.requests_sent(), 2);
+    // Later requests are not sent at all.
+    let later = client.esearch("exosome[ti]", 20).await.unwrap_err();
+    assert!(matches!(later, EutilsError::GaveUp { .. }), "{later}");
+    assert_eq!(client.requests_sent(), 2);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_search_with_nothing_left_to_ask_is_not_sent() {
+    let (server, _) = require_stand_in!();
+    let cache = tempfile::tempdir().unwrap();
+    let client = EutilsClient::new(config(server.base_url()), cache.path()).unwrap();
+    let inert = SearchQuery::Fields(FieldQuery {
+        journal: Some("[]\"".into()),
+        ..FieldQuery::default()
+    });
+    let error = client.search(&inert).await.unwrap_err();
+    assert!(
+        error.to_string().contains("nothing is left to search"),
+        "{error}"
+    );
+    assert_eq!(client.requests_sent(), 0);
+    assert!(server.requests().is_empty());
 }
 
 fn brighton_2012() -> SearchQuery {

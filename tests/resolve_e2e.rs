@@ -78,11 +78,12 @@ fn a_pmcid_resolves() {
     let (server, _) = require_stand_in!();
     let cache = tempfile::tempdir().unwrap();
     // The retracted 2019 record carries a PMC id in its ArticleIdList; read it from
-    // a separate cache so the PMCID lookup below starts cold.
+    // a separate cache so the PMCID lookup below starts cold. Resolved, but retracted:
+    // exit 2, as `check` denies citing it.
     let other = tempfile::tempdir().unwrap();
-    let first = resolve_json(other.path(), &server, &["31844417"], 0);
+    let first = resolve_json(other.path(), &server, &["31844417"], 2);
     let pmcid = first["record"]["pmcid"].as_str().unwrap().to_owned();
-    let out = resolve_json(cache.path(), &server, &[&pmcid], 0);
+    let out = resolve_json(cache.path(), &server, &[&pmcid], 2);
     assert_eq!(out["status"], "resolved");
     assert_eq!(out["pmid"], "31844417");
     assert!(

@@ -26,6 +26,7 @@ pub fn source(base_url: String, cache: &Path, rate: f64) -> CachedSource<EutilsC
         timeout: Duration::from_secs(10),
         max_retries: 2,
         backoff: Duration::from_millis(50),
+        network_timeout: Duration::from_secs(30),
     };
     let client = EutilsClient::new(config, cache).expect("a client for the stand-in");
     let settings = CacheSettings {

@@ -11,9 +11,14 @@ pub mod parse;
 use std::fmt;
 
 use serde::Serialize;
+use thiserror::Error;
 
 pub use self::parse::parse_citation;
-use crate::ids::{Doi, Pmcid, Pmid};
+use crate::ids::{Doi, IdError, Pmcid, Pmid};
+
+/// How a citation that can be looked up is written, for the fix in a message.
+const EXAMPLES: &str =
+    "PMID: 33458899, a DOI, or the reference as the copy writes it (\"An, Y., et al., 2021\")";
 
 /// A citation as a claims file gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -93,6 +98,39 @@ pub struct Citation {
     pub volume: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_page: Option<String>,
+    /// An identifier written wrongly (`0`, forty digits, `PMID: 000…`), set aside.
+    #[serde(skip)]
+    pub malformed_identifier: Option<IdError>,
+    /// PubMed search field tags found in the text (`[au]`, `[ti]`), taken out.
+    #[serde(skip)]
+    pub search_tags: Vec<String>,
+}
+
+/// Why nothing can be asked about a citation: no lookup would be sent. `resolve` and
+/// `check` read this one judgement, so a text is treated alike on the command line and
+/// in a claims file.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Unsearchable {
+    /// An identifier written wrongly, and nothing else to go on.
+    #[error("{0}")]
+    MalformedIdentifier(IdError),
+    /// PubMed search syntax rather than a reference.
+    #[error(
+        "{} is PubMed search syntax, not a reference; give {EXAMPLES}",
+        tags.join(" ")
+    )]
+    SearchSyntax { tags: Vec<String> },
+    /// Nothing that names a paper (emoji, punctuation, a lone number).
+    #[error(
+        "nothing in it identifies a paper (no PMID, DOI, author, year, title or journal); give {EXAMPLES}"
+    )]
+    NothingIdentifying,
+    /// Something bibliographic, but too little to search on its own.
+    #[error(
+        "it gives only {gives}, which matches too many papers to search for; add the first author and year, or the title"
+    )]
+    TooLittle { gives: String },
 }
 
 impl Citation {
@@ -102,6 +140,45 @@ impl Citation {
 
     pub fn has_identifier(&self) -> bool {
         self.pmid.is_some() || self.doi.is_some() || self.pmcid.is_some()
+    }
+
+    /// Why no lookup can be made for this citation, if none can. A citation can be looked
+    /// up by an identifier, a title, journal + volume + first page (citation matching),
+    /// or a year with an author or a journal: the same fields the resolver's first
+    /// questions need.
+    pub fn unsearchable(&self) -> Option<Unsearchable> {
+        let author = self.first_author().is_some();
+        let journal = self.journal.is_some();
+        let searchable = self.has_identifier()
+            || self.title.is_some()
+            || journal && self.volume.is_some() && self.first_page.is_some()
+            || self.year.is_some() && (author || journal);
+        if searchable {
+            return None;
+        }
+        Some(if let Some(error) = &self.malformed_identifier {
+            Unsearchable::MalformedIdentifier(error.clone())
+        } else if !self.search_tags.is_empty() {
+            Unsearchable::SearchSyntax {
+                tags: self.search_tags.clone(),
+            }
+        } else {
+            let given: Vec<&str> = [
+                (author, "an author"),
+                (self.year.is_some(), "a year"),
+                (journal, "a journal"),
+            ]
+            .into_iter()
+            .filter_map(|(has, what)| has.then_some(what))
+            .collect();
+            if given.is_empty() {
+                Unsearchable::NothingIdentifying
+            } else {
+                Unsearchable::TooLittle {
+                    gives: given.join(" and "),
+                }
+            }
+        })
     }
 
     /// Whether anything bibliographic (beyond identifiers) was read.
@@ -116,6 +193,58 @@ impl Citation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_cannot_be_looked_up_says_why_and_how_to_fix_it() {
+        let why = |text: &str| parse_citation(text).unsearchable();
+        assert!(matches!(
+            why("0"),
+            Some(Unsearchable::MalformedIdentifier(_))
+        ));
+        assert!(matches!(
+            why("🙂🙂"),
+            Some(Unsearchable::NothingIdentifying)
+        ));
+        assert!(matches!(why("..."), Some(Unsearchable::NothingIdentifying)));
+        assert!(matches!(
+            why("[au]"),
+            Some(Unsearchable::SearchSyntax { .. })
+        ));
+        assert!(matches!(
+            why("title[ti]"),
+            Some(Unsearchable::SearchSyntax { .. })
+        ));
+        assert_eq!(
+            why("Stem Cells"),
+            Some(Unsearchable::TooLittle {
+                gives: "a journal".into()
+            })
+        );
+        assert_eq!(
+            why("An, Y."),
+            Some(Unsearchable::TooLittle {
+                gives: "an author".into()
+            })
+        );
+        for fine in [
+            "33458899",
+            "10.1056/NEJMoa1210384",
+            "An, Y., et al., 2021",
+            "CNS Neurosci Ther. 2025",
+            "Brighton TA[1au] 2012[dp]",
+            "An, Y., et al., 2021. PMID: 0",
+        ] {
+            assert_eq!(why(fine), None, "{fine}");
+        }
+        // Every message ends with what to write instead.
+        for text in ["0", "🙂", "[dp]", "Stem Cells"] {
+            let message = why(text).unwrap().to_string();
+            assert!(
+                message.contains("e.g.") || message.contains("give") || message.contains("add"),
+                "{text}: {message}"
+            );
+        }
+    }
 
     #[test]
     fn typed_citations_are_read_without_parsing_text() {

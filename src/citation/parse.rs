@@ -46,6 +46,14 @@ static VANCOUVER_AUTHOR: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"^\s*(?:&|and)?\s*((?:\p{L}[\p{L}'’\-]*\s)*?\p{Lu}[\p{L}'’\-]+)\s+(\p{Lu}{1,4})\s*$")
 });
 
+/// A PubMed search field tag: `[au]`, `[1au]`, `[dp]`, `[ti]`, `[Title/Abstract]`... Only
+/// tags PubMed knows, so a translated title in brackets ("[Effects of …]") is kept.
+static FIELD_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\[\s*(?:1au|au|fau|lastau|author|first author|last author|full author name|cn|dp|pdat|edat|crdt|publication date|date - publication|ti|title|tiab|title/abstract|tw|text word|ta|jour|journal|vi|volume|ip|issue|pg|pagination|lid|aid|doi|pmid|uid|pmc|pmcid|pt|publication type|mh|mesh|mesh terms|majr|mesh major topic|sh|la|lang|language|ad|affl|affiliation|all|all fields|sb|filter|ot|si|gr)\s*\]",
+    )
+});
+
 /// Reads a citation. Never fails: whatever is not recognised is simply absent.
 ///
 /// The text is NFKC-normalised first, so full-width digits and letters (common in
@@ -73,13 +81,33 @@ pub fn parse_citation(input: &str) -> Citation {
         citation.pmid.get_or_insert(found.id);
         rest.replace_range(found.span, " ");
     }
+    // Identifiers written wrongly: set aside, so "PMID" is not read as a journal.
+    while let Some(found) = ids::find_malformed_label(&rest) {
+        citation.malformed_identifier.get_or_insert(found.id);
+        rest.replace_range(found.span, " ");
+    }
+    // PubMed search syntax pasted in: the tags say nothing about the paper.
+    let tags: Vec<String> = FIELD_TAG
+        .find_iter(&rest)
+        .map(|m| m.as_str().to_owned())
+        .collect();
+    if !tags.is_empty() {
+        rest = FIELD_TAG.replace_all(&rest, " ").into_owned();
+        citation.search_tags = tags;
+    }
     let trimmed = rest
         .trim()
         .trim_matches(|c: char| c == '.' || c == ',' || c == ';');
-    if citation.pmid.is_none()
-        && let Ok(pmid) = Pmid::from_digits(trimmed)
+    if citation.pmid.is_none() && !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit())
     {
-        citation.pmid = Some(pmid);
+        // A bare number is meant as a PMID: a valid one is taken, any other is one
+        // written wrongly (0, forty digits), never a year or a page.
+        match Pmid::from_digits(trimmed) {
+            Ok(pmid) => citation.pmid = Some(pmid),
+            Err(error) => {
+                citation.malformed_identifier.get_or_insert(error);
+            }
+        }
         return citation;
     }
     let rest = rest
@@ -346,6 +374,45 @@ mod tests {
         );
         assert_eq!(mixed.first_author(), Some(&author("Brighton", "TA")));
         assert_eq!(mixed.year, Some(2012));
+    }
+
+    #[test]
+    fn identifiers_written_wrongly_are_set_aside_not_read_as_text() {
+        for text in [
+            "0",
+            "1234567890123456789012345678901234567890",
+            "PMID: 0000000000000000000000000000000000000001",
+            "PMID: 0",
+            "https://pubmed.ncbi.nlm.nih.gov/0/",
+            "PMC0",
+            "PMCID: PMC1234567890123",
+        ] {
+            let c = parse_citation(text);
+            assert!(c.malformed_identifier.is_some(), "{text}: {c:?}");
+            assert!(
+                !c.has_identifier() && !c.has_bibliographic_fields(),
+                "{text}: {c:?}"
+            );
+        }
+        // Beside a readable reference, the reference is still read.
+        let c = parse_citation("An, Y., et al., 2021. PMID: 0");
+        assert_eq!(c.first_author(), Some(&author("An", "Y")));
+        assert_eq!(c.year, Some(2021));
+        assert!(c.malformed_identifier.is_some());
+    }
+
+    #[test]
+    fn pubmed_field_tags_are_taken_out() {
+        let c = parse_citation("[au]");
+        assert_eq!(c.search_tags, ["[au]"]);
+        assert!(!c.has_bibliographic_fields(), "{c:?}");
+        let c = parse_citation("Brighton TA[1au] 2012[dp]");
+        assert_eq!(c.search_tags, ["[1au]", "[dp]"]);
+        assert_eq!(c.first_author(), Some(&author("Brighton", "TA")));
+        assert_eq!(c.year, Some(2012));
+        // A translated title in brackets is not a tag.
+        let c = parse_citation("Tanaka K, et al. [Effects of vitamin C on the skin]. Hifu. 2010");
+        assert!(c.search_tags.is_empty());
     }
 
     #[test]

@@ -143,13 +143,16 @@ enum Command {
     /// looked up directly; journal + volume + page go to citation matching; anything else
     /// is searched by author, year, journal, title and --keywords, widening step by
     /// step. The outcome is resolved, probable (a likely paper the reference does not single
-    /// out on its own), ambiguous (candidates ranked), not-found (queries listed) or
-    /// not-checked (offline or NCBI unreachable) — never a silent guess.
+    /// out on its own), ambiguous (candidates ranked), not-found (queries listed; "not
+    /// looked up" when the input gives nothing to ask) or not-checked (offline or NCBI
+    /// unreachable) — never a silent guess. A paper that no longer stands is said first
+    /// ("RETRACTED: …").
     #[command(after_help = "Examples:
   NCBI_EMAIL=you@example.org claimaudit resolve \"An, Y., et al., 2021\" --keywords \"exosome, skin\"
   claimaudit resolve 10.1056/NEJMoa1210384 --offline --format json
 
-Exit codes: 0 resolved, 2 probable, ambiguous or not found, 3 invalid usage, 4 not checked.")]
+Exit codes: 0 resolved; 2 probable, ambiguous, not found (or not looked up), or a paper that
+no longer stands (retracted, withdrawn, under concern); 3 invalid usage; 4 not checked.")]
     Resolve(resolve::ResolveArgs),
     /// Lint pages of copy for wording regulators object to, whatever the sources.
     ///

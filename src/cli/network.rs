@@ -1,14 +1,18 @@
 //! Options shared by every command that may ask NCBI, and the source they build: the
 //! cache in front of NCBI's E-utilities, or in front of no one (`--offline`).
 
+use std::ffi::OsStr;
 use std::time::Duration;
 
 use anyhow::Result;
 use clap::Args;
+use clap::builder::TypedValueParser;
+use clap::error::ErrorKind;
 
 use claimaudit::pubmed::cache::Cache;
 use claimaudit::pubmed::eutils::{
-    ApiKey, ClientConfig, DEFAULT_BASE_URL, EutilsClient, MAX_RATE_WITHOUT_KEY, rate_limit,
+    ApiKey, BaseUrl, ClientConfig, DEFAULT_BASE_URL, EutilsClient, MAX_RATE_WITHOUT_KEY,
+    rate_limit,
 };
 use claimaudit::pubmed::{CacheSettings, CachedSource, OfflineSource, Upstream};
 
@@ -16,9 +20,11 @@ use super::invalid;
 
 #[derive(Debug, Clone, Args)]
 pub(super) struct NetworkArgs {
-    /// Base URL of the E-utilities (a mirror, or a local stand-in for tests).
-    #[arg(long, env = "CLAIMAUDIT_EUTILS_URL", default_value = DEFAULT_BASE_URL, value_name = "URL")]
-    eutils_url: String,
+    /// Base URL of the E-utilities (a mirror, or a local stand-in for tests): http:// or
+    /// https:// and a host. Credentials in it (https://user:password@host/) are sent,
+    /// never shown.
+    #[arg(long, env = "CLAIMAUDIT_EUTILS_URL", hide_env_values = true, default_value = DEFAULT_BASE_URL, value_name = "URL", value_parser = EutilsUrlParser)]
+    eutils_url: BaseUrl,
 
     /// Contact address sent to NCBI with every request, as NCBI asks of every client.
     #[arg(long, env = "NCBI_EMAIL", value_name = "ADDRESS")]
@@ -57,6 +63,11 @@ pub(super) struct NetworkArgs {
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration, value_name = "DURATION")]
     timeout: Duration,
 
+    /// How long the whole run goes on while NCBI sends nothing back at all (across every
+    /// request and retry); then every lookup still waiting or still to come is not checked.
+    #[arg(long, env = "CLAIMAUDIT_NETWORK_TIMEOUT", default_value = NETWORK_TIMEOUT_DEFAULT, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    network_timeout: Duration,
+
     /// Retries after a 429, a 5xx, a timeout, a dropped connection or a damaged answer.
     #[arg(long, default_value_t = 4, value_name = "N")]
     retries: u32,
@@ -64,6 +75,39 @@ pub(super) struct NetworkArgs {
     /// First wait before a retry; doubled each time, plus random jitter.
     #[arg(long, env = "CLAIMAUDIT_BACKOFF", default_value = "500ms", value_parser = humantime::parse_duration, value_name = "DURATION")]
     backoff: Duration,
+}
+
+/// `--network-timeout`'s default as written; the same as the library's
+/// [`claimaudit::pubmed::eutils::DEFAULT_NETWORK_TIMEOUT`] (a test checks).
+const NETWORK_TIMEOUT_DEFAULT: &str = "20s";
+
+/// Checks `--eutils-url` as it is parsed, so a bad one stops the run before any work. The
+/// error is written here rather than by clap, which would repeat the value, credentials
+/// and all.
+#[derive(Clone)]
+struct EutilsUrlParser;
+
+impl TypedValueParser for EutilsUrlParser {
+    type Value = BaseUrl;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<BaseUrl, clap::Error> {
+        let problem = |why: String| {
+            clap::Error::raw(
+                ErrorKind::ValueValidation,
+                format!("--eutils-url (or CLAIMAUDIT_EUTILS_URL): {why}\n"),
+            )
+            .with_cmd(cmd)
+        };
+        let text = value
+            .to_str()
+            .ok_or_else(|| problem("it is not valid UTF-8".into()))?;
+        BaseUrl::parse(text).map_err(|e| problem(e.to_string()))
+    }
 }
 
 fn parse_api_key(text: &str) -> Result<ApiKey, String> {
@@ -91,7 +135,7 @@ impl NetworkArgs {
             let client = self.client()?;
             // A run online writes what it fetches: an unusable directory is said now.
             cache.prepare_for_writing().map_err(super::unusable_cache)?;
-            Upstream::Eutils(client)
+            Upstream::Eutils(Box::new(client))
         };
         Ok(Source {
             cached: CachedSource::new(upstream, cache.clone(), settings),
@@ -114,8 +158,16 @@ impl NetworkArgs {
                 ));
             }
         };
+        for (flag, limit) in [
+            ("--timeout", self.timeout),
+            ("--network-timeout", self.network_timeout),
+        ] {
+            if limit.is_zero() {
+                return Err(invalid(format!("{flag} must be above 0, e.g. {flag} 30s")));
+            }
+        }
         let mut config = ClientConfig {
-            base_url: self.eutils_url.clone(),
+            base_url: self.eutils_url.with_credentials(),
             tool: "claimaudit".into(),
             email,
             api_key: self.api_key.clone(),
@@ -123,6 +175,7 @@ impl NetworkArgs {
             timeout: self.timeout,
             max_retries: self.retries,
             backoff: self.backoff,
+            network_timeout: self.network_timeout,
         };
         let ceiling = config.rate_ceiling();
         config.requests_per_second = match self.rate {
@@ -153,5 +206,18 @@ impl NetworkArgs {
             );
         }
         EutilsClient::new(config, &state.path).map_err(|e| invalid(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_network_timeout_default_is_the_librarys() {
+        assert_eq!(
+            humantime::parse_duration(NETWORK_TIMEOUT_DEFAULT).unwrap(),
+            claimaudit::pubmed::eutils::DEFAULT_NETWORK_TIMEOUT
+        );
     }
 }

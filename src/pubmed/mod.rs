@@ -32,7 +32,9 @@ use crate::ids::Pmid;
 /// The sources a command line run can put behind its cache: NCBI, or no one at all.
 /// (An enum rather than a trait object, since the trait's methods are async.)
 pub enum Upstream {
-    Eutils(EutilsClient),
+    /// Boxed: the client (settings, pacing, the run's watch on NCBI) is large beside the
+    /// empty offline source.
+    Eutils(Box<EutilsClient>),
     Offline(OfflineSource),
 }
 

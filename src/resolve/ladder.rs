@@ -173,6 +173,31 @@ mod tests {
     use crate::citation::parse_citation;
 
     #[test]
+    fn a_citation_is_searchable_exactly_when_it_says_enough() {
+        for text in [
+            "An, Y., et al., 2021",
+            "CNS Neurosci Ther. 2025",
+            "Wang, Y., et al., 2023. Stem Cells",
+            "Low-dose aspirin for preventing recurrent venous thromboembolism in adults",
+            "N Engl J Med. 2012;367(21):1979-87",
+            "Stem Cells",
+            "2021 ✨",
+            "An, Y.",
+            "[au] Stem Cells",
+            "title[ti]",
+        ] {
+            let citation = parse_citation(text);
+            let questions = citation_match(&citation).is_some()
+                || !search_ladder(&citation, &["skin".into()]).is_empty();
+            assert_eq!(
+                citation.unsearchable().is_none(),
+                questions,
+                "{text}: {citation:?}"
+            );
+        }
+    }
+
+    #[test]
     fn the_ladder_starts_narrow_and_widens() {
         let citation = parse_citation("Cao, Q., et al., 2022. Front Med");
         let ladder = search_ladder(&citation, &["exosome".into(), "skin".into()]);

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::citation::Citation;
+use crate::citation::{Citation, Unsearchable};
 use crate::ids::Pmid;
 use crate::pubmed::record::Record;
 use crate::pubmed::source::{Lookup, SourceError};
@@ -155,8 +155,9 @@ pub enum Note {
     Incomplete { matching: Option<u64> },
     /// The chosen record stood out only thanks to the claim's topic words.
     FoundByTopic,
-    /// Nothing in the citation identifies a paper.
-    NothingToSearch,
+    /// Nothing could be asked about the citation (see [`Unsearchable`]): nothing was
+    /// looked up.
+    Unsearchable(Unsearchable),
 }
 
 impl fmt::Display for Note {
@@ -182,7 +183,9 @@ impl fmt::Display for Note {
                 write!(f, "PubMed has no record with {}", identifiers.join(", "))
             }
             Note::Incomplete { matching } => {
-                f.write_str("the reference names only a journal and a year, or an author and a year")?;
+                f.write_str(
+                    "the reference names only a journal and a year, or an author and a year",
+                )?;
                 match matching {
                     Some(1) => f.write_str("; 1 record matches it"),
                     Some(n) => write!(f, "; {n} records match it"),
@@ -192,9 +195,7 @@ impl fmt::Display for Note {
             Note::FoundByTopic => f.write_str(
                 "the record was told apart from the others only by the claim's topic words",
             ),
-            Note::NothingToSearch => f.write_str(
-                "nothing in this citation identifies a paper (no PMID, DOI, author, year, title or journal)",
-            ),
+            Note::Unsearchable(why) => write!(f, "not looked up: {why}"),
         }
     }
 }

@@ -77,11 +77,13 @@ pub(super) struct Plan {
 impl Plan {
     pub(super) fn new(cited: &CitedAs, keywords: &[String]) -> Self {
         let citation = cited.read();
+        let unsearchable = citation.unsearchable();
         let stage = if let Some(pmid) = citation.pmid {
             Stage::IdentifierFetch(vec![pmid])
         } else if citation.has_identifier() {
             Stage::IdentifierSearch(identifier_searches(&citation).into())
-        } else if !citation.has_bibliographic_fields() {
+        } else if unsearchable.is_some() {
+            // Nothing to ask: said so, never sent as an empty or half-of-PubMed search.
             Stage::Done
         } else if let Some(query) = citation_match(&citation) {
             Stage::Match(query)
@@ -95,8 +97,8 @@ impl Plan {
             matching: None,
             broad: None,
         };
-        if matches!(plan.stage, Stage::Done) {
-            plan.resolution.notes.push(Note::NothingToSearch);
+        if let Some(why) = unsearchable {
+            plan.resolution.notes.push(Note::Unsearchable(why));
         }
         plan.settle();
         plan

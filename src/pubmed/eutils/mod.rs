@@ -4,11 +4,18 @@
 //!
 //! Every request carries `tool` and `email` (and `api_key` when set). The key is sent
 //! but never shown: errors are built without URLs, and the key's `Debug` is redacted.
+//! Credentials in the base URL are sent too, and shown as `***` (see [`base_url`]).
+//!
+//! Time is bounded twice: each attempt by the request timeout, and the whole run by a
+//! watch (module `watch`) on how long NCBI has sent nothing back, after which every
+//! request still waiting or still to come fails at once as unreachable.
 
+pub mod base_url;
 pub mod ecitmatch;
 pub mod esearch;
 pub mod rate_limit;
 pub mod term;
+mod watch;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -20,9 +27,11 @@ use std::time::{Duration, SystemTime};
 use reqwest::StatusCode;
 use thiserror::Error;
 
+pub use self::base_url::{BaseUrl, BaseUrlError};
 use self::ecitmatch::{MatchAnswerError, bdata_line, parse_ecitmatch};
 use self::esearch::{SearchAnswerError, parse_esearch};
 use self::rate_limit::RateLimiter;
+use self::watch::{GivenUp, HostWatch, Outstanding};
 use crate::ids::Pmid;
 use crate::pubmed::record::Record;
 use crate::pubmed::source::{
@@ -51,6 +60,10 @@ pub const MIN_RATE: f64 = 0.01;
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Characters of an error page quoted in a message.
 const ERROR_EXCERPT_CHARS: usize = 200;
+/// How long a run waits on an NCBI that sends nothing back at all, across every request
+/// and retry, before it stops asking: long enough for a slow answer to start, short enough
+/// that an unreachable NCBI costs seconds, not minutes.
+pub const DEFAULT_NETWORK_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// An NCBI API key. Its `Debug` and `Display` never show the key.
 #[derive(Clone)]
@@ -90,9 +103,10 @@ impl fmt::Debug for ApiKey {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientConfig {
-    /// Base URL ending in '/', e.g. [`DEFAULT_BASE_URL`].
+    /// Base URL, e.g. [`DEFAULT_BASE_URL`]; checked by [`BaseUrl::parse`] when the
+    /// client is made. May carry credentials, which are sent and never shown.
     pub base_url: String,
     pub tool: String,
     pub email: String,
@@ -104,6 +118,26 @@ pub struct ClientConfig {
     pub max_retries: u32,
     /// First backoff step; doubled each retry, plus random jitter of up to one step.
     pub backoff: Duration,
+    /// How long the whole run goes on while NCBI sends nothing back (module `watch`):
+    /// [`DEFAULT_NETWORK_TIMEOUT`] unless told otherwise.
+    pub network_timeout: Duration,
+}
+
+/// Like a derived `Debug`, but the base URL without credentials (the key redacts itself).
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("base_url", &base_url::redact_text(&self.base_url))
+            .field("tool", &self.tool)
+            .field("email", &self.email)
+            .field("api_key", &self.api_key)
+            .field("requests_per_second", &self.requests_per_second)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("backoff", &self.backoff)
+            .field("network_timeout", &self.network_timeout)
+            .finish()
+    }
 }
 
 impl ClientConfig {
@@ -149,7 +183,10 @@ pub enum EutilsError {
         status: u16,
         detail: String,
     },
-    #[error("could not reach {endpoint} after {attempts} attempts: {detail}")]
+    #[error(
+        "could not reach {endpoint} after {attempts} attempt{}: {detail}",
+        if *attempts == 1 { "" } else { "s" }
+    )]
     Unreachable {
         endpoint: String,
         attempts: u32,
@@ -161,6 +198,14 @@ pub enum EutilsError {
         attempts: u32,
         detail: BadAnswer,
     },
+    /// Not sent: nothing searchable was left of the query.
+    #[error("not sent: nothing is left to search once the query's words are made safe")]
+    EmptySearch,
+    /// Not sent: NCBI was given up on earlier in this run, for `reason`.
+    #[error("not sent: NCBI was given up on earlier in this run: {reason}")]
+    GaveUp { reason: String },
+    #[error("the E-utilities base URL is not usable: {0}")]
+    BaseUrl(#[from] BaseUrlError),
     #[error("cannot set up the HTTP client or request pacing: {0}")]
     Setup(String),
 }
@@ -168,7 +213,9 @@ pub enum EutilsError {
 pub struct EutilsClient {
     http: reqwest::Client,
     config: ClientConfig,
+    base: BaseUrl,
     limiter: RateLimiter,
+    watch: HostWatch,
     requests_sent: AtomicU64,
 }
 
@@ -185,9 +232,7 @@ enum Attempt<T> {
 impl EutilsClient {
     /// A client whose pacing is shared through `cache_dir`.
     pub fn new(mut config: ClientConfig, cache_dir: &Path) -> Result<Self, EutilsError> {
-        if !config.base_url.ends_with('/') {
-            config.base_url.push('/');
-        }
+        let base = BaseUrl::parse(&config.base_url)?;
         config.requests_per_second = config
             .requests_per_second
             .clamp(MIN_RATE, config.rate_ceiling());
@@ -199,12 +244,21 @@ impl EutilsClient {
             .map_err(|e| EutilsError::Setup(e.without_url().to_string()))?;
         let limiter = RateLimiter::new(cache_dir, config.requests_per_second)
             .map_err(|e| EutilsError::Setup(format!("{}: {e}", cache_dir.display())))?;
+        let watch = HostWatch::new(config.network_timeout);
         Ok(EutilsClient {
             http,
             config,
+            base,
             limiter,
+            watch,
             requests_sent: AtomicU64::new(0),
         })
+    }
+
+    /// The base URL as it may be shown (credentials replaced by `***`), e.g. in a
+    /// report's record of where answers came from.
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.base
     }
 
     /// Requests sent so far, retries included.
@@ -280,30 +334,38 @@ impl EutilsClient {
         if let Some(ApiKey(key)) = &self.config.api_key {
             params.push(("api_key", key.clone()));
         }
-        let url = format!("{}{endpoint}", self.config.base_url);
+        let url = self.base.endpoint(endpoint);
         let attempts = self.config.max_retries + 1;
         let mut attempt = 1;
         loop {
+            self.still_asking()?;
             self.limiter
                 .acquire()
                 .await
                 .map_err(|e| EutilsError::Setup(format!("request pacing: {e}")))?;
+            self.still_asking()?;
             self.requests_sent.fetch_add(1, Ordering::Relaxed);
             let request = if post {
                 self.http.post(&url).form(&params)
             } else {
                 self.http.get(&url).query(&params)
             };
-            let outcome = self.attempt(endpoint, request, &validate, attempt).await;
+            let mut outstanding = self.watch.begin();
+            let outcome = self
+                .watch
+                .watch(self.attempt(endpoint, request, &validate, attempt, &mut outstanding))
+                .await
+                .unwrap_or_else(|why| Attempt::Fail(self.abandoned(endpoint, attempt, why)));
+            drop(outstanding);
             match outcome {
                 Attempt::Done(value) => return Ok(value),
-                Attempt::Fail(error) => return Err(error),
+                Attempt::Fail(error) => return Err(self.settle_failure(error)),
                 Attempt::Retry {
                     error,
                     wait_at_least,
                 } => {
                     if attempt >= attempts {
-                        return Err(error);
+                        return Err(self.settle_failure(error));
                     }
                     let wait = self.backoff(attempt).max(wait_at_least).min(MAX_BACKOFF);
                     tokio::time::sleep(wait).await;
@@ -313,25 +375,65 @@ impl EutilsClient {
         }
     }
 
+    /// `Err` once NCBI has been given up on for this run: the request is not sent.
+    fn still_asking(&self) -> Result<(), EutilsError> {
+        match self.watch.given_up() {
+            Some(why) => Err(EutilsError::GaveUp {
+                reason: why.to_string(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Why an attempt was abandoned while waiting: NCBI fell silent for the whole limit
+    /// (this request could not reach it), or another request gave NCBI up.
+    fn abandoned(&self, endpoint: &str, attempt: u32, why: GivenUp) -> EutilsError {
+        match why {
+            GivenUp::Silent(_) => EutilsError::Unreachable {
+                endpoint: self.shown_url(endpoint),
+                attempts: attempt,
+                detail: why.to_string(),
+            },
+            GivenUp::Unreachable(_) => EutilsError::GaveUp {
+                reason: why.to_string(),
+            },
+        }
+    }
+
+    /// A request that failed for good without reaching NCBI gives it up for the run.
+    fn settle_failure(&self, error: EutilsError) -> EutilsError {
+        if let EutilsError::Unreachable { .. } = &error {
+            self.watch.give_up(GivenUp::Unreachable(error.to_string()));
+        }
+        error
+    }
+
+    /// `endpoint`'s URL as it may be shown.
+    fn shown_url(&self, endpoint: &str) -> String {
+        format!("{}{endpoint}", self.base.redacted())
+    }
+
     async fn attempt<T>(
         &self,
         endpoint: &str,
         request: reqwest::RequestBuilder,
         validate: &impl Fn(&[u8]) -> Result<T, BadAnswer>,
         attempt: u32,
+        outstanding: &mut Outstanding<'_>,
     ) -> Attempt<T> {
         let unreachable = |e: reqwest::Error| Attempt::Retry {
             error: EutilsError::Unreachable {
-                endpoint: format!("{}{endpoint}", self.config.base_url),
+                endpoint: self.shown_url(endpoint),
                 attempts: attempt,
                 detail: describe(e),
             },
             wait_at_least: Duration::ZERO,
         };
-        let response = match request.send().await {
+        let mut response = match request.send().await {
             Ok(response) => response,
             Err(e) => return unreachable(e),
         };
+        self.watch.heard();
         let status = response.status();
         let headers = response.headers().clone();
         if header_number(&headers, "x-ratelimit-remaining") == Some(0) {
@@ -340,6 +442,10 @@ impl EutilsClient {
                 .limiter
                 .hold_off_until(SystemTime::now() + Duration::from_secs(1))
                 .await;
+        }
+        if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+            // Whatever the body says, NCBI is there; the status decides what to do.
+            outstanding.answered();
         }
         if status == StatusCode::TOO_MANY_REQUESTS {
             let retry_after = header_number(&headers, "retry-after").map(Duration::from_secs);
@@ -359,10 +465,19 @@ impl EutilsClient {
                 wait_at_least: Duration::ZERO,
             };
         }
-        let body = match response.bytes().await {
-            Ok(body) => body,
-            Err(e) => return unreachable(e),
-        };
+        // Read piece by piece: each piece tells the watch NCBI is still sending.
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(piece)) => {
+                    self.watch.heard();
+                    body.extend_from_slice(&piece);
+                }
+                Ok(None) => break,
+                Err(e) => return unreachable(e),
+            }
+        }
+        outstanding.answered();
         let body = match &self.config.api_key {
             Some(key) => key.scrub(&body),
             None => body[..].into(),
@@ -464,7 +579,9 @@ fn short_text(body: &[u8]) -> String {
 impl From<EutilsError> for SourceError {
     fn from(error: EutilsError) -> Self {
         match error {
-            EutilsError::Unreachable { .. } => SourceError::Unreachable(Arc::new(error)),
+            EutilsError::Unreachable { .. } | EutilsError::GaveUp { .. } => {
+                SourceError::Unreachable(Arc::new(error))
+            }
             other => SourceError::Failed(Arc::new(other)),
         }
     }
@@ -488,7 +605,13 @@ impl PubmedSource for EutilsClient {
     }
 
     async fn search(&self, query: &SearchQuery) -> Result<SearchHits, SourceError> {
-        self.esearch(&term::term(query), SEARCH_LIMIT)
+        let term = term::term(query);
+        if term.trim().is_empty() {
+            // Everything in the query was made inert: NCBI would refuse an empty term
+            // (and be asked again on every retry).
+            return Err(SourceError::Failed(Arc::new(EutilsError::EmptySearch)));
+        }
+        self.esearch(&term, SEARCH_LIMIT)
             .await
             .map_err(SourceError::from)
     }

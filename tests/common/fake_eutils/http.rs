@@ -10,6 +10,10 @@ pub(super) struct State {
     pub(super) rate_limit: Mutex<Option<(u32, u32)>>,
     /// How long every answer takes (a slow NCBI), after the request is recorded.
     pub(super) delay: Mutex<Option<Duration>>,
+    /// Whether every request stalls (an NCBI that accepts and never answers).
+    pub(super) stall: Mutex<Option<Stall>>,
+    /// Set when the server is dropped: stalled connections let go.
+    pub(super) stop: Arc<AtomicBool>,
 }
 
 /// Locks a mutex, ignoring poisoning: a panicking connection thread must not take
@@ -74,6 +78,15 @@ pub(super) fn serve_connection(stream: TcpStream, state: &State) {
             let delay = *lock(&state.delay);
             if let Some(delay) = delay {
                 thread::sleep(delay);
+            }
+            let stall = *lock(&state.stall);
+            match stall {
+                Some(Stall::NeverAnswer) => return hold(state),
+                Some(Stall::AfterHead) => {
+                    let _ = write_head_and_half(&mut stream, &answer(state, &recorded));
+                    return hold(state);
+                }
+                None => {}
             }
             answer(state, &recorded)
         }
@@ -267,6 +280,30 @@ pub(super) fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Keeps a connection open and silent until the server is dropped (or [`MAX_STALL`]).
+pub(super) fn hold(state: &State) {
+    let started = Instant::now();
+    while !state.stop.load(Ordering::SeqCst) && started.elapsed() < MAX_STALL {
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Writes `response`'s head, promising its whole body, and only the first half of it.
+pub(super) fn write_head_and_half(stream: &mut TcpStream, response: &Scripted) -> io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\n",
+        response.status,
+        reason_phrase(response.status)
+    );
+    for (name, value) in &response.headers {
+        let _ = write!(head, "{name}: {value}\r\n");
+    }
+    let _ = write!(head, "Content-Length: {}\r\n\r\n", response.body.len());
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(&response.body[..response.body.len() / 2])?;
+    stream.flush()
 }
 
 pub(super) fn write_response(stream: &mut TcpStream, response: &Scripted) -> io::Result<()> {

@@ -47,6 +47,9 @@ const MAX_HEAD_BYTES: usize = 1 << 20;
 /// How many bytes a `cut_connection` answer promises beyond what it sends.
 const CUT_SHORTFALL: usize = 1024;
 
+/// The longest a stalled connection is held open, should the test forget the server.
+const MAX_STALL: Duration = Duration::from_secs(300);
+
 const EFETCH_PROLOG: &str = concat!(
     "<?xml version=\"1.0\" ?>\n",
     "<!DOCTYPE PubmedArticleSet PUBLIC \"-//NLM//DTD PubMedArticle, 1st January 2025//EN\" ",
@@ -114,6 +117,16 @@ impl RecordedRequest {
     }
 }
 
+/// How the server misbehaves on every request while set (see [`FakeEutils::set_stall`]).
+/// Stalled connections are held until the server is dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stall {
+    /// Read and record the request, then never answer.
+    NeverAnswer,
+    /// Send the answer's head and the first half of its body, then nothing more.
+    AfterHead,
+}
+
 /// A canned answer served instead of the normal one (see [`FakeEutils::script`]).
 #[derive(Clone, Debug)]
 pub struct Scripted {
@@ -163,19 +176,21 @@ impl FakeEutils {
     ///
     /// Panics when no local port can be bound: this is test scaffolding.
     pub fn start(fixtures: &Path) -> FakeEutils {
+        let stop = Arc::new(AtomicBool::new(false));
         let state = Arc::new(State {
             index: shared_index(fixtures),
             requests: Mutex::new(Vec::new()),
             scripts: Mutex::new(HashMap::new()),
             rate_limit: Mutex::new(None),
             delay: Mutex::new(None),
+            stall: Mutex::new(None),
+            stop: Arc::clone(&stop),
         });
         let listener =
             TcpListener::bind("127.0.0.1:0").expect("fake E-utilities: bind 127.0.0.1:0");
         let addr = listener
             .local_addr()
             .expect("fake E-utilities: local address");
-        let stop = Arc::new(AtomicBool::new(false));
         let acceptor = {
             let state = Arc::clone(&state);
             let stop = Arc::clone(&stop);
@@ -232,6 +247,12 @@ impl FakeEutils {
     /// Makes every answer take `delay` (as a loaded NCBI does); `None` answers at once.
     pub fn set_delay(&self, delay: Option<Duration>) {
         *lock(&self.state.delay) = delay;
+    }
+
+    /// Makes every request from now on stall (`None`: answer normally again). The
+    /// requests are still recorded.
+    pub fn set_stall(&self, stall: Option<Stall>) {
+        *lock(&self.state.stall) = stall;
     }
 
     pub fn set_rate_limit_headers(&self, limit_and_remaining: Option<(u32, u32)>) {
