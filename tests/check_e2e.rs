@@ -284,8 +284,9 @@ fn an_unreachable_server_gives_not_checked_quickly_and_still_reports_uncited_cla
         .unwrap()
         .to_owned();
     assert!(reason.contains("could not reach"), "{reason}");
-    // Once NCBI is known to be unreachable, the other lookups do not each retry.
-    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    // A coarse bound against a hang only: a loaded CI machine missed a 10 s window. That
+    // later lookups do not each retry is counted in tests/hostile_network.rs.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
 }
 
 #[test]

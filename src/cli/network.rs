@@ -11,8 +11,7 @@ use clap::error::ErrorKind;
 
 use claimaudit::pubmed::cache::Cache;
 use claimaudit::pubmed::eutils::{
-    ApiKey, BaseUrl, ClientConfig, DEFAULT_BASE_URL, EutilsClient, MAX_RATE_WITHOUT_KEY,
-    rate_limit,
+    ApiKey, BaseUrl, ClientConfig, DEFAULT_BASE_URL, EutilsClient, MAX_RATE_WITHOUT_KEY, rate_limit,
 };
 use claimaudit::pubmed::{CacheSettings, CachedSource, OfflineSource, Upstream};
 

@@ -57,7 +57,17 @@ fn not_found(c: &CitationContext<'_>, raised: &mut Raised) {
         .notes
         .iter()
         .find(|n| matches!(n, Note::NoRecord { .. }));
+    let unsearchable = resolution.notes.iter().find_map(|n| match n {
+        Note::Unsearchable(why) => Some(why),
+        _ => None,
+    });
     let message = match (no_record, resolution.lookups.len()) {
+        // The citation itself could not be put to PubMed: say why, not "no record".
+        (None, 0) if unsearchable.is_some() => format!(
+            "\"{}\" was not looked up: {}",
+            c.input(),
+            unsearchable.expect("checked above")
+        ),
         (Some(note), _) => format!(
             "\"{}\" matches no PubMed record ({note}); check the citation",
             c.input()

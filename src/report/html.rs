@@ -405,9 +405,8 @@ fn uncited_html(out: &mut String, report: &Report) {
     }
     let _ = writeln!(
         out,
-        "<section class=\"uncited\">\n<h2>{}: {}</h2>\n<p>{} <em>{}</em></p>",
+        "<section class=\"uncited\">\n<h2>{} no source</h2>\n<p>{} <em>{}</em></p>",
         count(uncited.len(), "claim cites", "claims cite"),
-        "no source",
         escape(Verdict::Uncited.meaning()),
         escape(Code::UncitedClaim.help())
     );
