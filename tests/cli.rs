@@ -254,7 +254,7 @@ fn an_import_keeps_the_newest_revision_whatever_the_file_order() {
         .arg(&stale)
         .assert()
         .success()
-        .stdout(predicate::str::contains("older revision(s) not imported"));
+        .stdout(predicate::str::contains("1 older revision not imported"));
     assert_eq!(
         show_json(cache.path(), &["9997"])[0]["doi"],
         "10.1016/0005-2795(76)90109-4"

@@ -229,3 +229,58 @@ fn runs_with_different_caches_on_one_machine_share_one_rate() {
         assert!(!cache.join(".state/eutils-pace").exists());
     }
 }
+
+/// A run killed (SIGKILL, no chance to clean up) at any point of its work leaves a cache
+/// that verifies, and the next run reaches the same verdicts as a run never interrupted.
+/// The kill points are counted in requests the stand-in has received, not in time.
+#[test]
+fn a_run_killed_at_any_request_leaves_a_cache_that_verifies_and_gives_the_same_verdicts() {
+    let (server, _) = require_stand_in!();
+    let work = tempfile::tempdir().unwrap();
+    let claims = work.path().join("claims.yaml");
+    std::fs::write(&claims, CLAIMS).unwrap();
+    let state = work.path().join("state");
+    let clean = verdicts(&report_of(start_check(
+        &server,
+        &work.path().join("clean-cache"),
+        &state,
+        &claims,
+    )));
+    let total = server.requests().len();
+    assert!(total >= 4, "the claims need several requests: {total}");
+    // Slow answers keep the run busy between requests, so a kill lands mid-work.
+    server.set_delay(Some(Duration::from_millis(40)));
+    for kill_after in 1..total {
+        let cache = work.path().join(format!("cache-{kill_after}"));
+        let before = server.requests().len();
+        let mut child = start_check(&server, &cache, &state, &claims);
+        let waited = std::time::Instant::now();
+        while server.requests().len() < before + kill_after
+            && waited.elapsed() < Duration::from_secs(60)
+        {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        let verify = Command::new(assert_cmd::cargo::cargo_bin("claimaudit"))
+            .env("CLAIMAUDIT_STATE_DIR", &state)
+            .arg("--cache-dir")
+            .arg(&cache)
+            .args(["cache", "verify"])
+            .output()
+            .unwrap();
+        assert!(
+            verify.status.success(),
+            "killed after {kill_after} requests, the cache does not verify: {}{}",
+            String::from_utf8_lossy(&verify.stdout),
+            String::from_utf8_lossy(&verify.stderr)
+        );
+        server.set_delay(None);
+        let again = verdicts(&report_of(start_check(&server, &cache, &state, &claims)));
+        server.set_delay(Some(Duration::from_millis(40)));
+        assert_eq!(again, clean, "killed after {kill_after} requests");
+    }
+}

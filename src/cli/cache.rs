@@ -12,6 +12,7 @@ use claimaudit::pubmed::cache::{Cache, CacheStats};
 use claimaudit::pubmed::import::{ImportError, ImportSummary, import_document};
 use claimaudit::report::records::RecordFormat;
 use claimaudit::report::text_table::aligned;
+use claimaudit::text::count;
 
 use super::{record_format, write_stdout};
 
@@ -92,9 +93,9 @@ fn import(cache: &Cache, files: &[PathBuf]) -> Result<Exit> {
         }
     }
     write_stdout(&format!(
-        "{} from {} file(s) (cache: {})\n",
+        "{} from {} (cache: {})\n",
         describe(&total),
-        files.len(),
+        count(files.len(), "file", "files"),
         cache.root().display()
     ))?;
     Ok(exit)
@@ -103,13 +104,16 @@ fn import(cache: &Cache, files: &[PathBuf]) -> Result<Exit> {
 /// "12 records: 10 added, 1 updated, 0 unchanged" (and the older copies kept out).
 fn describe(summary: &ImportSummary) -> String {
     let mut text = format!(
-        "{} records: {} added, {} updated, {} unchanged",
-        summary.records, summary.added, summary.updated, summary.unchanged
+        "{}: {} added, {} updated, {} unchanged",
+        count(summary.records, "record", "records"),
+        summary.added,
+        summary.updated,
+        summary.unchanged
     );
     if summary.kept_newer > 0 {
         text.push_str(&format!(
-            ", {} older revision(s) not imported over a newer one",
-            summary.kept_newer
+            ", {} not imported over a newer one",
+            count(summary.kept_newer, "older revision", "older revisions")
         ));
     }
     text

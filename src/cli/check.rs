@@ -109,8 +109,8 @@ fn warn_unchecked(report: &Report) {
         .collect();
     if let Some(reason) = reasons.first() {
         eprintln!(
-            "warning: {} citation(s) could not be checked: {reason}",
-            reasons.len()
+            "warning: {} could not be checked: {reason}",
+            claimaudit::text::count(reasons.len(), "citation", "citations")
         );
     }
 }

@@ -14,8 +14,11 @@ impl LintFormatter for LintMarkdown {
         let mut out = String::from("# claimaudit wording lint\n\n");
         let _ = writeln!(
             out,
-            "{} file(s): **{} deny**, {} warn, {} allow.\n",
-            report.summary.files, counts.deny, counts.warn, counts.allow
+            "{}: **{} deny**, {} warn, {} allow.\n",
+            crate::text::count(report.summary.files, "file", "files"),
+            counts.deny,
+            counts.warn,
+            counts.allow
         );
         if !report.overrides.is_empty() {
             out.push_str("Policy changes:\n\n");

@@ -57,9 +57,13 @@ impl LintFormatter for LintTable {
         let counts = &report.summary.findings;
         let _ = writeln!(
             out,
-            "{} file(s): {} finding(s): {} deny, {} warn, {} allow.",
-            report.summary.files,
-            counts.deny + counts.warn + counts.allow,
+            "{}: {}: {} deny, {} warn, {} allow.",
+            crate::text::count(report.summary.files, "file", "files"),
+            crate::text::count(
+                counts.deny + counts.warn + counts.allow,
+                "finding",
+                "findings"
+            ),
             counts.deny,
             counts.warn,
             counts.allow
