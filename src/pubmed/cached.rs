@@ -419,7 +419,7 @@ impl<S: PubmedSource> PubmedSource for CachedSource<S> {
     fn provenance(&self) -> Provenance {
         let network = if self.settings.offline {
             NetworkUse::Offline
-        } else if self.source_failed.load(Ordering::Relaxed) || self.tripped().is_some() {
+        } else if self.source_failed.load(Ordering::Relaxed) {
             NetworkUse::Mixed
         } else {
             NetworkUse::Online

@@ -483,20 +483,17 @@ fn provenance_report(
     record_max_age: Duration,
     report_time: SystemTime,
 ) -> ProvenanceReport {
-    let used: BTreeMap<Pmid, Confirmation> = claims
-        .iter()
-        .flat_map(|c| &c.citations)
-        .filter_map(|c| c.record.as_ref())
-        .filter_map(|r| provenance.confirmed.get(&r.pmid).map(|c| (r.pmid, *c)))
-        .collect();
-    let mut by_age: Vec<(Pmid, Confirmation)> = used.into_iter().collect();
-    by_age.sort_by_key(|(pmid, c)| (c.at, *pmid));
-    let records = claims
+    let used: std::collections::BTreeSet<Pmid> = claims
         .iter()
         .flat_map(|c| &c.citations)
         .filter_map(|c| c.record.as_ref().map(|r| r.pmid))
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
+        .collect();
+    let records = used.len();
+    let mut by_age: Vec<(Pmid, Confirmation)> = used
+        .into_iter()
+        .filter_map(|pmid| provenance.confirmed.get(&pmid).map(|c| (pmid, *c)))
+        .collect();
+    by_age.sort_by_key(|(pmid, c)| (c.at, *pmid));
     ProvenanceReport {
         network: provenance.network,
         records,

@@ -290,8 +290,8 @@ pub(super) fn hold(state: &State) {
     }
 }
 
-/// Writes `response`'s head, promising its whole body, and only the first half of it.
-pub(super) fn write_head_and_half(stream: &mut TcpStream, response: &Scripted) -> io::Result<()> {
+/// The status line and the scripted headers of `response`, each line ended.
+fn status_and_headers(response: &Scripted) -> String {
     let mut head = format!(
         "HTTP/1.1 {} {}\r\n",
         response.status,
@@ -300,6 +300,12 @@ pub(super) fn write_head_and_half(stream: &mut TcpStream, response: &Scripted) -
     for (name, value) in &response.headers {
         let _ = write!(head, "{name}: {value}\r\n");
     }
+    head
+}
+
+/// Writes `response`'s head, promising its whole body, and only the first half of it.
+pub(super) fn write_head_and_half(stream: &mut TcpStream, response: &Scripted) -> io::Result<()> {
+    let mut head = status_and_headers(response);
     let _ = write!(head, "Content-Length: {}\r\n\r\n", response.body.len());
     stream.write_all(head.as_bytes())?;
     stream.write_all(&response.body[..response.body.len() / 2])?;
@@ -313,14 +319,7 @@ pub(super) fn write_response(stream: &mut TcpStream, response: &Scripted) -> io:
             .iter()
             .any(|(key, _)| key.eq_ignore_ascii_case(name))
     };
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\n",
-        response.status,
-        reason_phrase(response.status)
-    );
-    for (name, value) in &response.headers {
-        let _ = write!(head, "{name}: {value}\r\n");
-    }
+    let mut head = status_and_headers(response);
     if !has("Content-Type") {
         let _ = write!(
             head,
