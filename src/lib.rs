@@ -40,6 +40,7 @@ mod macros;
 pub mod audit;
 pub mod citation;
 pub mod claims;
+pub mod draft;
 pub mod exit;
 pub mod findings;
 pub mod ids;
