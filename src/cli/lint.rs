@@ -3,7 +3,7 @@
 //! [`claimaudit::lint::page::lint_pages`].
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Args;
@@ -27,7 +27,7 @@ pub(super) struct LintArgs {
     files: Vec<PathBuf>,
 
     /// How to read standard input, or files whose names say nothing: text, markdown or
-    /// html.
+    /// html (standard input that starts with `<` is read as HTML).
     #[arg(long = "as", value_name = "MARKUP", value_parser = markup())]
     markup: Option<SourceFormat>,
 
@@ -60,7 +60,7 @@ fn lint_format() -> impl clap::builder::TypedValueParser<Value = ReportFormat> {
     )
 }
 
-fn markup() -> impl clap::builder::TypedValueParser<Value = SourceFormat> {
+pub(super) fn markup() -> impl clap::builder::TypedValueParser<Value = SourceFormat> {
     format_parser(
         SourceFormat::VARIANTS,
         SourceFormat::as_str,
@@ -106,47 +106,56 @@ fn pages(args: &LintArgs) -> Result<Vec<Page>> {
     let mut pages = Vec::new();
     let mut problems = Vec::new();
     for path in &args.files {
-        let (name, bytes) = if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .context("cannot read standard input")?;
-            ("-".to_owned(), bytes)
-        } else {
-            match std::fs::read(path) {
-                Ok(bytes) => (path.display().to_string(), bytes),
-                Err(e) => {
-                    problems.push(claimaudit::yaml::cannot_read(path, "page", &e));
-                    continue;
-                }
-            }
-        };
-        let source = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                problems.push(format!(
-                    "{name} is not UTF-8 text (invalid byte at offset {at}); save it as UTF-8"
-                ));
-                continue;
-            }
-        };
-        let by_name = SourceFormat::for_path(path);
-        let format = match (args.markup, by_name) {
-            (Some(format), SourceFormat::Text) => format,
-            (_, format) => format,
-        };
-        pages.push(Page {
-            path: name,
-            source,
-            format,
-        });
+        match read_page(path, args.markup)? {
+            Ok(page) => pages.push(page),
+            Err(problem) => problems.push(problem),
+        }
     }
     if problems.is_empty() {
         Ok(pages)
     } else {
         Err(invalid(problems.join("\n")))
     }
+}
+
+/// Reads one page of copy (`-`: standard input), marked up as its name says or as
+/// `markup` says when the name says nothing; standard input that starts with `<` is
+/// HTML. A file that cannot be read or is not UTF-8 is the inner error, with the fix.
+pub(super) fn read_page(path: &Path, markup: Option<SourceFormat>) -> Result<Result<Page, String>> {
+    let stdin = path.as_os_str() == "-";
+    let (name, bytes) = if stdin {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("cannot read standard input")?;
+        ("-".to_owned(), bytes)
+    } else {
+        match std::fs::read(path) {
+            Ok(bytes) => (path.display().to_string(), bytes),
+            Err(e) => return Ok(Err(claimaudit::yaml::cannot_read(path, "page", &e))),
+        }
+    };
+    let source = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            return Ok(Err(format!(
+                "{name} is not UTF-8 text (invalid byte at offset {at}); save it as UTF-8"
+            )));
+        }
+    };
+    let format = match (markup, SourceFormat::for_path(path)) {
+        (Some(format), SourceFormat::Text) => format,
+        (None, SourceFormat::Text) if stdin && source.trim_start().starts_with('<') => {
+            SourceFormat::Html
+        }
+        (_, format) => format,
+    };
+    Ok(Ok(Page {
+        path: name,
+        source,
+        format,
+    }))
 }
 
 pub(super) fn run(args: &LintArgs) -> Result<Exit> {

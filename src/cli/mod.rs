@@ -5,6 +5,7 @@
 mod cache;
 mod check;
 mod gate;
+mod init;
 mod lint;
 mod network;
 mod progress;
@@ -54,6 +55,14 @@ const LINT_HELP: &str = "Examples:
   pbpaste | claimaudit lint - --as text
 
 Exit codes: 0 nothing denied, 2 a deny-level finding, 3 unreadable file or bad usage.";
+
+const INIT_HELP: &str = "Examples:
+  claimaudit init --from page.html                 # writes claims.yaml (never over an existing file)
+  claimaudit init --from copy.md -o drafts/copy.yaml --lang en
+  claimaudit init --from page.html --merge         # after the copy changed: reviewed claims kept
+  pbpaste | claimaudit init --from - --as text -o -
+
+Exit codes: 0 written, 3 unreadable page, no claim found, or FILE exists (use --merge or --force).";
 
 const RULES_HELP: &str = "A rules file (--rules FILE) is YAML with `rules:` (wording to flag) and
 `disclosures:` (what a page must say). Each rule: code, name, level (deny, warn, allow, or
@@ -133,6 +142,18 @@ enum Command {
     /// verdict names the most serious problem and says what to change.
     #[command(after_help = CHECK_HELP.as_str())]
     Check(check::CheckArgs),
+    /// Draft a claims file from a page of copy (HTML, Markdown or plain text).
+    ///
+    /// One claim per claim-bearing sentence, list item or table row, with the wording as
+    /// published, a stable id from the wording, the page line, a guessed kind, English
+    /// keywords (Japanese terms translated by a built-in glossary) and the citations that
+    /// belong to it: author-year and journal-year references, numbered markers ([1], 1),
+    /// superscripts) resolved to the page's reference list, PMIDs, DOIs, PubMed/PMC/doi.org
+    /// links, a table's evidence column and a 「参考:」 line closing a list. Navigation,
+    /// prices, addresses, hours, booking and legal lines are left out. Every claim is marked
+    /// `review: pending`, which `check` reports until a person removes it.
+    #[command(after_help = INIT_HELP)]
+    Init(init::InitArgs),
     /// Print cached records with their evidence classification.
     #[command(after_help = "Example:\n  claimaudit show 33458899 'PMID: 31844417' --format json")]
     Show(show::ShowArgs),
@@ -279,6 +300,7 @@ fn run(cli: Cli) -> Result<Exit> {
         Command::Show(args) => show::run(&open_cache(&cli.cache_dir)?, &args),
         Command::Resolve(args) => resolve::run(&open_cache(&cli.cache_dir)?, &args),
         Command::Lint(args) => lint::run(&args),
+        Command::Init(args) => init::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Cache { command } => cache::run(&open_cache(&cli.cache_dir)?, command),
     }

@@ -1,0 +1,67 @@
+//! The drafter on whole pages (hand-made for these tests; the seed page and the corpus of
+//! real-looking pages are tested in `tests/`).
+
+use super::*;
+
+fn drafted(source: &str, format: SourceFormat) -> Vec<DraftedClaim> {
+    draft(source, format, LanguageChoice::Auto).claims
+}
+
+#[test]
+fn a_table_with_an_evidence_column_gives_one_claim_per_row_with_its_source() {
+    let claims = drafted(
+        "◆ 美容効果\n| 期待される効果 | メカニズム | エビデンス |\n|---|---|---|\n| 肌のハリ・ツヤの向上 | 線維芽細胞の活性化 | An, Y., et al., 2021 |\n| 神経・脳機能の改善 | 神経炎症抑制 | CNS Neurosci Ther. 2025 |\n",
+        SourceFormat::Text,
+    );
+    assert_eq!(claims.len(), 2);
+    assert_eq!(claims[0].text, "肌のハリ・ツヤの向上");
+    assert_eq!(claims[0].citations, [CitedAs::Text("An, Y., et al., 2021".into())]);
+    assert_eq!(claims[0].note.as_deref(), Some("メカニズム欄: 線維芽細胞の活性化"));
+    assert_eq!(claims[0].source_line, 4);
+    assert_eq!(claims[0].section.as_deref(), Some("◆ 美容効果"));
+    assert_eq!(claims[1].citations, [CitedAs::Text("CNS Neurosci Ther. 2025".into())]);
+}
+
+#[test]
+fn a_source_line_closes_the_list_before_it() {
+    let claims = drafted(
+        "📚 睡眠に関するエビデンス\n- エクソソームは睡眠の質の向上に寄与する可能性があります。\n- miRNAがコルチゾールリズムの正常化を促進します。\n参考:Wang, Y., et al., 2023. Stem Cells、Cao, Q., et al., 2022. Front Med\n次の段落は効果を示しています。\n",
+        SourceFormat::Text,
+    );
+    let cited: Vec<usize> = claims.iter().map(|c| c.citations.len()).collect();
+    assert_eq!(cited, [2, 2, 0]);
+    assert_eq!(claims[0].citations[0], CitedAs::Text("Wang, Y., et al., 2023. Stem Cells".into()));
+}
+
+#[test]
+fn numbered_markers_resolve_to_the_reference_list_and_leave_the_wording() {
+    let claims = drafted(
+        "Our serum boosts collagen by 30% in eight weeks.[1] It is gentle on sensitive skin.²\n\nReferences\n1. Smith J, Lee K. Topical peptide serum and dermal collagen. J Cosmet Dermatol. 2020;19(4):812-818. doi:10.1111/jocd.13000\n2. https://pubmed.ncbi.nlm.nih.gov/31844417/\n",
+        SourceFormat::Text,
+    );
+    assert_eq!(claims.len(), 2, "{claims:#?}");
+    assert_eq!(claims[0].text, "Our serum boosts collagen by 30% in eight weeks.");
+    assert!(matches!(&claims[0].citations[..], [CitedAs::Text(t)] if t.starts_with("Smith J, Lee K.")));
+    assert_eq!(claims[1].text, "It is gentle on sensitive skin.");
+    assert_eq!(claims[1].citations, [CitedAs::Pmid(crate::ids::Pmid::new(31844417).unwrap())]);
+    assert_eq!(claims[1].kind, ClaimKind::Safety);
+}
+
+#[test]
+fn furniture_is_never_drafted() {
+    let claims = drafted(
+        "Home > Skincare > Serums\nOur serum boosts collagen.\nPrice: $49.00\nCall us at 555-123-4567 to book a consultation.\n© 2026 Example Skincare. All rights reserved.\n",
+        SourceFormat::Text,
+    );
+    let texts: Vec<&str> = claims.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(texts, ["Our serum boosts collagen."]);
+}
+
+#[test]
+fn ids_are_stable_readable_and_unique() {
+    let a = drafted("Retinol reduces fine lines.\nRetinol reduces fine lines in weeks.\n", SourceFormat::Text);
+    let b = drafted("Retinol reduces fine lines in weeks.\nRetinol reduces fine lines.\n", SourceFormat::Text);
+    assert!(a[0].id.starts_with("retinol-reduces-fine-lines-"), "{}", a[0].id);
+    assert_ne!(a[0].id, a[1].id);
+    assert_eq!(a[0].id, b[1].id, "the same wording gets the same id wherever it stands");
+}
