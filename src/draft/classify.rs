@@ -30,7 +30,8 @@ static FURNITURE: LazyLock<RegexSet> = LazyLock::new(|| {
         // Booking and contact lines.
         r"ご予約|予約受付|予約制|予約はこちら|お問い合わせ|問い合わせ|お申し込み|カウンセリングのご|無料カウンセリング|LINEで|(?:^|\b)(?:book (?:now|an?|your)|schedule (?:a|your)|make an appointment|contact us|call (?:us|now|today)|request a consultation|get in touch)\b",
         // Legal and site boilerplate.
-        r"copyright|©|all rights reserved|privacy policy|cookie|terms of (?:use|service)|プライバシー|個人情報|利用規約|特定商取引|免責|運営会社|会社概要|サイトマップ",
+        r"\b[0-9]+\s*%\s*off\b|discount|coupon|promo code|first order|クーポン|割引|ポイント還元|キャンペーン",
+        r"copyright|©|\(c\)\s*(?:19|20)[0-9]{2}|all rights reserved|privacy policy|cookie|terms of (?:use|service)|プライバシー|個人情報|利用規約|特定商取引|免責|運営会社|会社概要|サイトマップ",
         r"not been evaluated by the food and drug administration|not intended to diagnose|consult (?:your|a) (?:doctor|physician|healthcare)|results may vary|individual results vary",
         r"医薬品医療機器等法上の承認を得ていない|未承認医薬品|入手経路|国内の承認医薬品等の有無",
         // Navigation: breadcrumbs and "read more" links.
