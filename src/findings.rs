@@ -163,6 +163,9 @@ codes! {
     KindUpgraded = "kind-upgraded", Warn, Wording, false,
         summary: "the wording promises an effect in people, so the claim is judged as an efficacy claim whatever its kind",
         help: "Either back the claim with clinical evidence in people or reword it so it describes only what the sources show.";
+    UnreviewedClaim = "unreviewed-claim", Deny, Unreviewed, true,
+        summary: "the claim was drafted by claimaudit from the page and no person has reviewed it yet (review: pending)",
+        help: "Read the drafted claim against the page: fix its wording, kind, keywords and citations, then remove `review: pending` (or set `review: done`).";
 }
 
 impl Code {

@@ -43,6 +43,38 @@ impl ClaimKind {
     }
 }
 
+named_enum! {
+    /// Whether a person has read a claim. `claimaudit init --from PAGE` (and `check PAGE`)
+    /// marks every claim it drafts `review: pending`: its kind, keywords and citations are
+    /// a machine's guesses until someone reads them against the page. A claim without
+    /// `review:` was written by a person, so it counts as reviewed.
+    pub enum Review {
+        /// Drafted from a page and not read by a person yet: never reported supported
+        /// (finding `unreviewed-claim`).
+        Pending,
+        /// Read by a person (the same as leaving `review:` out).
+        Done,
+    }
+}
+
+impl Review {
+    /// Every state's name, for messages.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        Self::VARIANTS.iter().map(|state| state.as_str())
+    }
+
+    pub fn is_done(&self) -> bool {
+        *self == Review::Done
+    }
+}
+
+impl Default for Review {
+    /// Hand-written claims carry no `review:`: a person wrote them.
+    fn default() -> Self {
+        Review::Done
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Product {
     pub name: String,
@@ -76,6 +108,10 @@ pub struct Claim {
     pub keywords: Vec<String>,
     pub citations: Vec<CitedSource>,
     pub note: Option<String>,
+    /// `review: pending` on a claim drafted from a page that no person has read yet.
+    pub review: Review,
+    /// The line of the page the claim was drafted from (`source_line:`), to find it there.
+    pub source_line: Option<usize>,
     pub line: usize,
     pub column: usize,
 }
@@ -278,20 +314,59 @@ mod tests {
     fn the_claims_file_cannot_lower_integrity_findings() {
         let file = parse(
             Path::new("c.yaml"),
-            "policy:\n  retracted-source: allow\n  product-mismatch: deny\nclaims: [{id: a, text: x, kind: safety}]\n",
+            "policy:\n  retracted-source: allow\n  product-mismatch: deny\n  unreviewed-claim: allow\nclaims: [{id: a, text: x, kind: safety, review: pending}]\n",
         )
         .unwrap();
-        assert_eq!(
-            file.policy.level(Code::RetractedSource),
-            crate::policy::Level::Deny
-        );
+        // Nor wave its own drafted claims through.
+        for code in [Code::RetractedSource, Code::UnreviewedClaim] {
+            assert_eq!(file.policy.level(code), crate::policy::Level::Deny);
+        }
         assert_eq!(
             file.policy.level(Code::ProductMismatch),
             crate::policy::Level::Deny
         );
-        let refused: Vec<_> = file.policy.refused().collect();
-        assert_eq!(refused.len(), 1);
-        assert_eq!(refused[0].line, Some(2));
+        let refused: Vec<_> = file.policy.refused().map(|o| (o.code, o.line)).collect();
+        assert_eq!(
+            refused,
+            [
+                (Code::RetractedSource, Some(2)),
+                (Code::UnreviewedClaim, Some(4))
+            ]
+        );
+    }
+
+    #[test]
+    fn drafted_claims_carry_their_review_state_and_page_line() {
+        let yaml = "claims:\n  - {id: a, text: x, kind: safety, review: pending, source_line: 12}\n  - {id: b, text: y, kind: safety, review: done}\n  - {id: c, text: z, kind: safety}\n";
+        let claims = parse(Path::new("c.yaml"), yaml).unwrap().claims;
+        let [pending, done, hand_written] = &claims[..] else {
+            panic!("three claims: {claims:#?}");
+        };
+        assert_eq!(
+            (pending.review, pending.source_line),
+            (Review::Pending, Some(12))
+        );
+        assert_eq!((done.review, done.source_line), (Review::Done, None));
+        // No `review:` means a person wrote it.
+        assert_eq!(hand_written.review, Review::Done);
+    }
+
+    /// A misspelt state, a line that is no line, and a misspelt key are each reported at
+    /// their place, with a did-you-mean where one helps.
+    #[test]
+    fn bad_review_states_and_page_lines_are_reported_at_their_place() {
+        let found = problems(
+            "claims:\n  - id: a\n    text: x\n    kind: safety\n    review: pendng\n    source_line: 0\n  - id: b\n    text: y\n    kind: safety\n    review: [pending]\n    source_line: twelve\n  - id: c\n    text: z\n    kind: safety\n    reviw: pending\n    source_lines: 3\n",
+        );
+        let expected = [
+            "c.yaml:5:13: unknown review state `pendng`; use pending (drafted, not yet read by a person) or done; did you mean `pending`?",
+            "c.yaml:6:18: `source_line` must be the line of the page the claim was drafted from, a whole number from 1, found `0`; correct it or remove the line",
+            "c.yaml:10:13: `review` must be a review state, found a list; use pending (drafted, not yet read by a person) or done",
+            "c.yaml:11:18: `source_line` must be the line of the page the claim was drafted from, a whole number from 1, found `twelve`; correct it or remove the line",
+            "c.yaml:15:5: unknown key `reviw` in a claim; did you mean `review`?",
+            "c.yaml:16:5: unknown key `source_lines` in a claim; did you mean `source_line`?",
+        ];
+        assert_eq!(found, expected);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::{CitedSource, Claim, ClaimKind, ClaimsFile, Product, Waiver};
+use super::{CitedSource, Claim, ClaimKind, ClaimsFile, Product, Review, Waiver};
 use crate::citation::CitedAs;
 use crate::ids::{Doi, Pmcid, Pmid};
 use crate::lint::{Jurisdiction, ProductClass};
@@ -23,7 +23,16 @@ const WAIVER_KEYS: [&str; 6] = [
     "expires",
 ];
 const PRODUCT_KEYS: [&str; 4] = ["name", "terms", "class", "jurisdictions"];
-const CLAIM_KEYS: [&str; 6] = ["id", "text", "kind", "keywords", "citations", "note"];
+const CLAIM_KEYS: [&str; 8] = [
+    "id",
+    "text",
+    "kind",
+    "keywords",
+    "citations",
+    "note",
+    "review",
+    "source_line",
+];
 const CITATION_KEYS: [&str; 4] = ["pmid", "doi", "pmcid", "text"];
 
 /// Where `key` is written in mapping `node`.
@@ -443,6 +452,13 @@ impl<'s> Checker<'s> {
             .map(|k| self.words(k, "a keyword"))
             .unwrap_or_default();
         let note = fields.get("note").and_then(|n| self.text(n, "the note"));
+        let review = fields
+            .get("review")
+            .and_then(|node| self.review(node))
+            .unwrap_or_default();
+        let source_line = fields
+            .get("source_line")
+            .and_then(|node| self.source_line(node));
         let citations = match fields.get("citations") {
             None => Vec::new(),
             Some(list) => match &list.value {
@@ -473,9 +489,53 @@ impl<'s> Checker<'s> {
             keywords,
             citations,
             note,
+            review,
+            source_line,
             line: at.line,
             column: at.column,
         })
+    }
+
+    /// `review: pending | done`; anything else is a problem at the value.
+    fn review(&mut self, node: &Node) -> Option<Review> {
+        let written = node.as_str().filter(|_| !node.is_null());
+        if let Some(state) = written.and_then(|w| w.trim().parse::<Review>().ok()) {
+            return Some(state);
+        }
+        let (found, hint) = match written {
+            Some(w) => (
+                format!("unknown review state `{w}`"),
+                did_you_mean(w.trim(), Review::names()),
+            ),
+            None => (
+                format!("`review` must be a review state, found {}", node.describe()),
+                String::new(),
+            ),
+        };
+        self.problem(
+            node.at,
+            format!("{found}; use pending (drafted, not yet read by a person) or done{hint}"),
+        );
+        None
+    }
+
+    /// `source_line: N`, the page line a drafted claim came from: a whole number from 1.
+    fn source_line(&mut self, node: &Node) -> Option<usize> {
+        let written = node.as_str().filter(|_| !node.is_null());
+        match written.map(|w| w.trim().parse::<usize>()) {
+            Some(Ok(line)) if line > 0 => Some(line),
+            _ => {
+                let shown =
+                    written.map_or_else(|| node.describe().to_owned(), |w| format!("`{w}`"));
+                self.problem(
+                    node.at,
+                    format!(
+                        "`source_line` must be the line of the page the claim was drafted from, a whole number from 1, found {shown}; correct it or remove the line"
+                    ),
+                );
+                None
+            }
+        }
     }
 
     fn citation(&mut self, node: &Node) -> Option<CitedSource> {

@@ -22,7 +22,7 @@ use self::evidence::{Design, Evidence, Flag, Population};
 use self::rules::{CITATION_RULES, CitationContext};
 use self::verdict::{ClaimFacts, decide};
 pub use self::verdict::{Verdict, settle};
-use crate::claims::{Claim, ClaimKind, Product};
+use crate::claims::{Claim, ClaimKind, Product, Review};
 use crate::findings::{Code, Finding};
 use crate::ids::Pmid;
 use crate::resolve::Resolution;
@@ -93,6 +93,21 @@ pub fn judge_claim(
     let decision = decide(&facts);
     if let Some((code, message)) = decision.finding {
         raise(code, None, message);
+    }
+    if claim.review == Review::Pending {
+        // Never supported on a machine's guess: the policy makes this deny, and settling
+        // reports the claim `unreviewed` unless its evidence has a worse problem.
+        let from = claim
+            .source_line
+            .map(|line| format!(" (line {line})"))
+            .unwrap_or_default();
+        raise(
+            Code::UnreviewedClaim,
+            None,
+            format!(
+                "the claim was drafted by claimaudit from the page{from} and no person has reviewed it yet (`review: pending`): its kind, keywords and citations are guesses"
+            ),
+        );
     }
     if let Some(phrase) = promise {
         raise(

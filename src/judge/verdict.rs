@@ -16,6 +16,10 @@ named_enum! {
         /// A citation meets every test for this claim, every citation was checked, and
         /// nothing denies it.
         Supported,
+        /// Drafted from a page by claimaudit and not read by a person yet: it would
+        /// otherwise be supported, but a machine's guess at its kind, keywords and
+        /// citations must not end the human review.
+        Unreviewed,
         /// The sources are about the claim but not the evidence its kind needs.
         Weak,
         /// No source is about both the product and the claim's topic.
@@ -40,6 +44,9 @@ impl Verdict {
     pub fn meaning(self) -> &'static str {
         match self {
             Verdict::Supported => "a cited study of the right kind backs it, and nothing denies it",
+            Verdict::Unreviewed => {
+                "drafted from the page and not reviewed by a person yet: its kind, keywords and citations are guesses, so it cannot be called supported"
+            }
             Verdict::Weak => {
                 "the sources are about the claim, but none is the kind of evidence it needs"
             }
@@ -59,13 +66,15 @@ impl Verdict {
     fn severity(self) -> u8 {
         match self {
             Verdict::Supported => 0,
-            Verdict::Weak => 1,
-            Verdict::OffTopic => 2,
-            Verdict::NotChecked => 3,
-            Verdict::Unresolved => 4,
-            Verdict::Uncited => 5,
-            Verdict::Retracted => 6,
-            Verdict::Wording => 7,
+            // Just above supported: any problem with the evidence is the one to report.
+            Verdict::Unreviewed => 1,
+            Verdict::Weak => 2,
+            Verdict::OffTopic => 3,
+            Verdict::NotChecked => 4,
+            Verdict::Unresolved => 5,
+            Verdict::Uncited => 6,
+            Verdict::Retracted => 7,
+            Verdict::Wording => 8,
         }
     }
 }

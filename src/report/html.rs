@@ -56,7 +56,7 @@ fieldset { border: 1px solid #dadce0; margin: 0 0 1rem; padding: .5rem .75rem; }
 fieldset label { margin-right: 1rem; white-space: nowrap; }
 article.claim { border: 1px solid #dadce0; border-left: 6px solid var(--muted); border-radius: 4px; margin: 0 0 1rem; padding: .75rem 1rem; break-inside: avoid; }
 article.claim[data-verdict="supported"] { border-left-color: var(--ok); }
-article.claim[data-verdict="weak"], article.claim[data-verdict="not-checked"] { border-left-color: var(--weak); }
+article.claim[data-verdict="unreviewed"], article.claim[data-verdict="weak"], article.claim[data-verdict="not-checked"] { border-left-color: var(--weak); }
 article.claim[data-verdict="unresolved"], article.claim[data-verdict="uncited"], article.claim[data-verdict="retracted"] { border-left-color: var(--bad); }
 .claim h2 { font-size: 1rem; margin: 0; }
 .claim .wording { font-size: 1.1rem; margin: .25rem 0; }
@@ -261,12 +261,13 @@ fn claim_html(out: &mut String, claim: &ClaimReport, file: &str) {
     };
     let _ = writeln!(
         out,
-        "<article class=\"claim\" id=\"claim-{0}\" data-verdict=\"{1}\" data-kind=\"{2}\">\n<h2>{0} <span class=\"verdict\">{1}</span> <span class=\"kind\">{2} claim{judged}</span> <span class=\"where\">{3}:{4}</span></h2>",
+        "<article class=\"claim\" id=\"claim-{0}\" data-verdict=\"{1}\" data-kind=\"{2}\">\n<h2>{0} <span class=\"verdict\">{1}</span> <span class=\"kind\">{2} claim{judged}</span> <span class=\"where\">{3}:{4}{5}</span></h2>",
         escape(&claim.id),
         claim.verdict.as_str(),
         claim.kind.as_str(),
         escape(file),
-        claim.line
+        claim.line,
+        page_line(claim)
     );
     wording_html(out, claim);
     let _ = writeln!(
@@ -436,9 +437,10 @@ fn uncited_html(out: &mut String, report: &Report) {
             .as_deref()
             .map(|n| format!("<br><span class=\"note\">Note: {}</span>", escape(n)))
             .unwrap_or_default();
+        let page_line = page_line(claim);
         let _ = writeln!(
             out,
-            "<tr class=\"claim\" id=\"claim-{0}\" data-verdict=\"{1}\" data-kind=\"{2}\"><td><code>{0}</code></td><td>{3}</td><td>{2}</td><td lang=\"{4}\">{5}{note}</td><td>{6}</td></tr>",
+            "<tr class=\"claim\" id=\"claim-{0}\" data-verdict=\"{1}\" data-kind=\"{2}\"><td><code>{0}</code></td><td>{3}{page_line}</td><td>{2}</td><td lang=\"{4}\">{5}{note}</td><td>{6}</td></tr>",
             escape(&claim.id),
             claim.verdict.as_str(),
             claim.kind.as_str(),
@@ -453,6 +455,14 @@ fn uncited_html(out: &mut String, report: &Report) {
         );
     }
     out.push_str("</table>\n</section>\n");
+}
+
+/// " · page line 12" beside a claim drafted from a page.
+fn page_line(claim: &ClaimReport) -> String {
+    claim
+        .page_line()
+        .map(|place| format!(" · {place}"))
+        .unwrap_or_default()
 }
 
 /// The waivers of a group of findings, marked as applied or expired.

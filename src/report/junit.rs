@@ -101,6 +101,9 @@ impl Formatter for JunitFormatter {
             if let Some(note) = &claim.note {
                 let _ = write!(details, "\nnote: {note}");
             }
+            if let Some(place) = claim.page_line() {
+                let _ = write!(details, "\ndrafted from {place}");
+            }
             for finding in claim
                 .all_findings()
                 .filter(|f| f.effective_level() != Level::Deny)

@@ -120,6 +120,10 @@ fn verdict_row(out: &mut String, claim: &ClaimReport) {
             format!("`{}` {}{times}{waived}", g.code, g.level.as_str())
         })
         .collect();
+    let page_line = claim
+        .page_line()
+        .map(|place| format!(", {place}"))
+        .unwrap_or_default();
     let note = claim
         .note
         .as_deref()
@@ -127,7 +131,7 @@ fn verdict_row(out: &mut String, claim: &ClaimReport) {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "| `{}` (line {}) | {} | {}{note} | {} | {} |",
+        "| `{}` (line {}{page_line}) | {} | {}{note} | {} | {} |",
         claim.id,
         claim.line,
         claim.kind.as_str(),

@@ -27,7 +27,7 @@ use std::time::{Duration, SystemTime};
 use serde::Serialize;
 use strum::VariantArray;
 
-use crate::claims::{ClaimKind, ClaimsFile, Product};
+use crate::claims::{ClaimKind, ClaimsFile, Product, Review};
 use crate::exit::Exit;
 use crate::ids::Pmid;
 use crate::judge::evidence::{Evidence, Flag};
@@ -112,6 +112,12 @@ pub struct ClaimReport {
     pub judged_as: ClaimKind,
     pub line: usize,
     pub column: usize,
+    /// The line of the page the claim was drafted from (`source_line:`), if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_line: Option<usize>,
+    /// `pending` while a drafted claim awaits a person's reading; left out once done.
+    #[serde(skip_serializing_if = "Review::is_done")]
+    pub review: Review,
     pub keywords: Vec<String>,
     /// The claims file's note on the claim (where on the page it stands, what it
     /// refers to), for the reviewer.
@@ -125,6 +131,11 @@ pub struct ClaimReport {
 }
 
 impl ClaimReport {
+    /// "page line 12" for a claim drafted from a page: where to find it there.
+    pub fn page_line(&self) -> Option<String> {
+        self.source_line.map(|line| format!("page line {line}"))
+    }
+
     /// Findings of the claim and of its citations, claim first.
     pub fn all_findings(&self) -> impl Iterator<Item = &AppliedFinding> {
         self.findings
@@ -422,6 +433,8 @@ impl Report {
                     judged_as: judgement.judged_as,
                     line: claim.line,
                     column: claim.column,
+                    source_line: claim.source_line,
+                    review: claim.review,
                     keywords: claim.keywords.clone(),
                     note: claim.note.clone(),
                     verdict: judgement.verdict,

@@ -55,6 +55,10 @@ impl Formatter for TableFormatter {
                     cell.push('\n');
                     cell.push_str(&wrap(&format!("note: {note}"), TEXT_WIDTH));
                 }
+                if let Some(place) = claim.page_line() {
+                    cell.push('\n');
+                    cell.push_str(&place);
+                }
                 vec![
                     claim.id.clone(),
                     claim.kind.as_str().to_owned(),

@@ -232,6 +232,17 @@ pub fn efetch_records(fixtures: &Path) -> &'static [claimaudit::pubmed::record::
     })
 }
 
+/// How the in-memory audits run: with `policy`, online, on a fixed date.
+pub fn fixed_day_options(policy: claimaudit::policy::Policy) -> claimaudit::audit::AuditOptions {
+    claimaudit::audit::AuditOptions {
+        policy,
+        offline: false,
+        generated_at: "2026-01-01T00:00:00Z".into(),
+        today: "2026-01-01".into(),
+        record_max_age: std::time::Duration::from_secs(90 * 86_400),
+    }
+}
+
 /// Audits claims `yaml` (panicking on a claims-file error) against `source`, with the
 /// claims file's own policy, online, on a fixed date: what the table-driven verdict tests
 /// run on an in-memory source.
@@ -241,13 +252,7 @@ pub async fn audit_on(
 ) -> claimaudit::report::Report {
     let file = claimaudit::claims::parse(Path::new("claims.yaml"), yaml)
         .unwrap_or_else(|e| panic!("{e}\n{yaml}"));
-    let options = claimaudit::audit::AuditOptions {
-        policy: file.policy.clone(),
-        offline: false,
-        generated_at: "2026-01-01T00:00:00Z".into(),
-        today: "2026-01-01".into(),
-        record_max_age: std::time::Duration::from_secs(90 * 86_400),
-    };
+    let options = fixed_day_options(file.policy.clone());
     let report =
         claimaudit::audit::audit(&file, source, &options, &claimaudit::progress::NoProgress).await;
     assert_eq!(

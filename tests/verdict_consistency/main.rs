@@ -127,8 +127,9 @@ const REPORT_FILES: [&str; 7] = [
     "r.json", "r.sarif", "r.xml", "r.md", "r.html", "r.csv", "r.txt",
 ];
 
-const VERDICTS: [&str; 8] = [
+const VERDICTS: [&str; 9] = [
     "supported",
+    "unreviewed",
     "weak",
     "off-topic",
     "unresolved",
@@ -137,6 +138,42 @@ const VERDICTS: [&str; 8] = [
     "wording",
     "not-checked",
 ];
+
+/// The YAML block of claim `id` of [`CLAIMS`], with the claim keys `extra` added.
+fn claim_from_claims(id: &str, extra: &str) -> String {
+    let block = CLAIMS
+        .split("\n  - id: ")
+        .skip(1)
+        .find(|block| block.lines().next() == Some(id))
+        .unwrap_or_else(|| panic!("no claim {id} in CLAIMS"));
+    format!("  - id: {}\n{extra}", block.trim_end())
+}
+
+/// Claims of [`CLAIMS`] as `claimaudit init --from PAGE` drafts them (`review: pending`,
+/// the page line in `source_line`) beside a reviewed and a hand-written one; `weak` adds
+/// the mouse-only claim, drafted too. The file's `policy:` tries to allow its own
+/// unreviewed claims (refused). Ids say what the evidence alone would give.
+fn drafted_claims(weak: bool) -> String {
+    let mut yaml = String::from(
+        "# hand-made test claims (drafted from a page)\nproduct:\n  name: テスト製品\n  terms: [aspirin, interleukin-4, erlotinib, oxytocin]\npolicy:\n  unreviewed-claim: allow\nclaims:\n",
+    );
+    yaml += &claim_from_claims(
+        "supported-aspirin-rct",
+        "    review: pending\n    source_line: 12\n",
+    );
+    yaml += &claim_from_claims(
+        "supported-erlotinib-rct",
+        "    review: done\n    source_line: 14\n",
+    );
+    yaml += &claim_from_claims("supported-beside-off-topic-source", "");
+    if weak {
+        yaml += &claim_from_claims(
+            "weak-mouse-only",
+            "    review: pending\n    source_line: 20\n",
+        );
+    }
+    yaml
+}
 
 /// `check --offline` of `file` (in the work directory) with `args`, writing every format.
 fn audit(setup: &FilledCache, name: &str, file: &str, args: &[&str]) -> Run {
@@ -371,11 +408,8 @@ fn verdicts_agree_with_the_exit_code_in_every_format_under_every_policy() {
     let mut unchecked = String::from(
         "# hand-made test claims (a cache miss)\nproduct:\n  name: テスト製品\n  terms: [aspirin, interleukin-4, erlotinib, oxytocin]\nclaims:\n",
     );
-    for block in CLAIMS.split("\n  - id: ").skip(1) {
-        let id = block.lines().next().unwrap();
-        if keep.contains(&id) {
-            unchecked.push_str(&format!("  - id: {}\n", block.trim_end()));
-        }
+    for id in keep {
+        unchecked.push_str(&claim_from_claims(id, ""));
     }
     unchecked.push_str(UNCACHED_CLAIM);
     unchecked.push_str(&waiver);
@@ -396,6 +430,116 @@ fn verdicts_agree_with_the_exit_code_in_every_format_under_every_policy() {
     );
     let waived = finding(&claims, "uncited", "uncited-claim");
     assert!(waived.len() == 1 && waived[0].waived && waived[0].level == "deny");
+}
+
+/// Drafted claims are never supported while pending, in every format alike: the one the
+/// evidence would support is `unreviewed`, the weak one stays `weak`, both list
+/// `unreviewed-claim`, and the run fails; the claims file's own `policy:` cannot allow
+/// them, the reviewer's `--allow` can (the finding stays listed, at allow).
+/// One `check` of the drafted claims: its name, claims file, arguments, and what it must
+/// give (verdicts, exit code, findings at allow).
+type DraftedRun<'a> = (&'a str, &'a str, &'a [&'a str], Expect<'a>);
+
+#[test]
+fn drafted_claims_are_unreviewed_until_a_person_reviews_them_in_every_format() {
+    let Some(setup) = common::filled_cache(CLAIMS, EMAIL) else {
+        return;
+    };
+    write(setup.work.path(), "drafted.yaml", &drafted_claims(true));
+    // Without the weak claim, pending alone is what fails the run, and the reviewer's
+    // --allow is what passes it.
+    write(
+        setup.work.path(),
+        "drafted-strong.yaml",
+        &drafted_claims(false),
+    );
+    let pending = [
+        ("supported-aspirin-rct", "unreviewed"),
+        ("supported-erlotinib-rct", "supported"),
+        ("supported-beside-off-topic-source", "supported"),
+        ("weak-mouse-only", "weak"),
+    ];
+    let accepted = with(&pending, &[("supported-aspirin-rct", "supported")]);
+    let allow = ["--allow", "unreviewed-claim"];
+    let expect = |verdicts, exit, allowed| Expect {
+        verdicts,
+        exit,
+        allowed,
+    };
+    let cases: [DraftedRun<'_>; 4] = [
+        ("drafted", "drafted.yaml", &[], expect(&pending, 2, 0)),
+        ("allowed", "drafted.yaml", &allow, expect(&accepted, 2, 2)),
+        (
+            "strong",
+            "drafted-strong.yaml",
+            &[],
+            expect(&pending[..3], 2, 0),
+        ),
+        (
+            "strong-allowed",
+            "drafted-strong.yaml",
+            &allow,
+            expect(&accepted[..3], 0, 1),
+        ),
+    ];
+    let runs: Vec<(Run, Vec<Claim>)> = cases
+        .iter()
+        .map(|(name, file, args, expect)| {
+            let run = audit(&setup, name, file, args);
+            let claims = check_run(&run, expect);
+            (run, claims)
+        })
+        .collect();
+
+    let (run, claims) = &runs[0];
+    for id in ["supported-aspirin-rct", "weak-mouse-only"] {
+        let unreviewed = finding(claims, id, "unreviewed-claim");
+        assert!(unreviewed.len() == 1 && unreviewed[0].denies(), "{id}");
+    }
+    for id in [
+        "supported-erlotinib-rct",
+        "supported-beside-off-topic-source",
+    ] {
+        assert!(finding(claims, id, "unreviewed-claim").is_empty(), "{id}");
+    }
+    assert_eq!(
+        change(&run.json, "unreviewed-claim", "claims")["applied"],
+        false,
+        "the claims file may not allow its own unreviewed claims"
+    );
+    // Where on the page each claim came from, in every format that places the claim.
+    let drafted = &run.json["claims"][0];
+    assert_eq!(
+        (&drafted["review"], &drafted["source_line"]),
+        (&Value::from("pending"), &Value::from(12))
+    );
+    assert!(run.json["claims"][1].get("review").is_none());
+    assert_eq!(run.json["claims"][1]["source_line"], 14);
+    let line = drafted["line"].as_u64().unwrap();
+    assert!(
+        run.html
+            .contains(&format!("drafted.yaml:{line} · page line 12</span>")),
+        "HTML"
+    );
+    assert!(
+        run.markdown.contains(&format!(
+            "| `supported-aspirin-rct` (line {line}, page line 12) |"
+        )),
+        "Markdown"
+    );
+    assert!(run.table.contains("page line 12"), "table");
+    assert!(run.junit.contains("drafted from page line 12"), "JUnit");
+
+    // Accepted by the reviewer: the evidence decides, the finding stays visible.
+    let (run, claims) = &runs[1];
+    assert_eq!(
+        finding(claims, "supported-aspirin-rct", "unreviewed-claim")[0].level,
+        "allow"
+    );
+    assert_eq!(
+        change(&run.json, "unreviewed-claim", "command")["applied"],
+        true
+    );
 }
 
 /// `check_run` on a copy of `run` altered by `alter` panics, saying `needle`.
