@@ -43,7 +43,9 @@ fn measure(drafted: &[DraftedClaim]) -> Measured {
         let holder = drafted.iter().find(|d| wording_key(&d.text).contains(&key));
         match holder {
             Some(_) => measured.worded += 1,
-            None => measured.misses.push(format!("wording of {}: {}", claim.id, claim.text)),
+            None => measured
+                .misses
+                .push(format!("wording of {}: {}", claim.id, claim.text)),
         }
         if claim.citations.is_empty() {
             continue;
@@ -51,7 +53,9 @@ fn measure(drafted: &[DraftedClaim]) -> Measured {
         measured.cited += 1;
         let wanted: Vec<&CitedAs> = claim.citations.iter().map(|c| &c.cited).collect();
         match holder {
-            Some(d) if wanted.iter().all(|w| d.citations.contains(w)) => measured.citations_attached += 1,
+            Some(d) if wanted.iter().all(|w| d.citations.contains(w)) => {
+                measured.citations_attached += 1
+            }
             _ => measured.misses.push(format!(
                 "citations of {}: wanted {:?}, drafted {:?}",
                 claim.id,
@@ -83,7 +87,8 @@ fn the_seed_page_drafts_every_hand_made_claim_with_its_citations() {
         measured.misses.join("\n")
     );
     // The README says what was measured.
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let line = format!(
         "{} of {} hand-made claims ({}%) have their wording in a drafted claim; {} of {} cited claims ({}%) got all their citations; {} claims drafted in all",
         measured.worded,
@@ -102,13 +107,35 @@ fn the_seed_page_drafts_no_furniture_and_the_right_product() {
     let Some(path) = seed() else { return };
     let drafted = drafted_seed(&path);
     for claim in &drafted.claims {
-        for furniture in ["予約", "〒", "TEL", "クリニック白金高輪", "03-6432", "治療を受けられない", "妊娠中の方", "Q."] {
-            assert!(!claim.text.contains(furniture), "{furniture} in drafted claim {}: {}", claim.id, claim.text);
+        for furniture in [
+            "予約",
+            "〒",
+            "TEL",
+            "クリニック白金高輪",
+            "03-6432",
+            "治療を受けられない",
+            "妊娠中の方",
+            "Q.",
+        ] {
+            assert!(
+                !claim.text.contains(furniture),
+                "{furniture} in drafted claim {}: {}",
+                claim.id,
+                claim.text
+            );
         }
     }
     let product = &drafted.product.product;
     assert_eq!(product.name, "歯髄幹細胞培養上清液");
-    assert!(product.terms.iter().any(|t| t == "dental pulp"), "{:?}", product.terms);
-    assert!(product.terms.iter().any(|t| t == "DPSC"), "{:?}", product.terms);
+    assert!(
+        product.terms.iter().any(|t| t == "dental pulp"),
+        "{:?}",
+        product.terms
+    );
+    assert!(
+        product.terms.iter().any(|t| t == "DPSC"),
+        "{:?}",
+        product.terms
+    );
     assert_eq!(product.class.map(|c| c.as_str()), Some("clinic"));
 }

@@ -11,7 +11,8 @@ use predicates::prelude::*;
 
 fn init(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("claimaudit").unwrap();
-    cmd.current_dir(dir).env("CLAIMAUDIT_CACHE_DIR", dir.join("cache"));
+    cmd.current_dir(dir)
+        .env("CLAIMAUDIT_CACHE_DIR", dir.join("cache"));
     cmd
 }
 
@@ -40,7 +41,9 @@ fn init_drafts_a_valid_claims_file_with_citations_and_pending_review() {
         .args(["init", "--from", "page.md"])
         .assert()
         .success()
-        .stderr(predicate::str::contains("drafted 3 claims from page.md into claims.yaml"));
+        .stderr(predicate::str::contains(
+            "drafted 3 claims from page.md into claims.yaml",
+        ));
     let file = claims_of(dir.path(), "claims.yaml");
     let texts: Vec<&str> = file.claims.iter().map(|c| c.text.as_str()).collect();
     assert_eq!(
@@ -51,9 +54,22 @@ fn init_drafts_a_valid_claims_file_with_citations_and_pending_review() {
             "Boosts collagen density"
         ]
     );
-    assert_eq!(file.claims[0].citations[0].cited.to_string(), "PMID: 31844417");
-    assert!(file.claims[2].citations[0].cited.to_string().starts_with("Kong R, et al."));
-    assert!(file.claims.iter().all(|c| c.review.is_pending()), "every drafted claim awaits review");
+    assert_eq!(
+        file.claims[0].citations[0].cited.to_string(),
+        "PMID: 31844417"
+    );
+    assert!(
+        file.claims[2].citations[0]
+            .cited
+            .to_string()
+            .starts_with("Kong R, et al.")
+    );
+    assert!(
+        file.claims
+            .iter()
+            .all(|c| (c.review == claimaudit::claims::Review::Pending)),
+        "every drafted claim awaits review"
+    );
     assert_eq!(file.claims[0].source_line, Some(5));
     assert_eq!(file.product.name, "GlowCell Retinol Night Serum");
     let text = std::fs::read_to_string(dir.path().join("claims.yaml")).unwrap();
@@ -69,10 +85,18 @@ fn init_never_overwrites_without_force() {
         .args(["init", "--from", "page.md"])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("claims.yaml already exists; nothing was written"))
+        .stderr(predicate::str::contains(
+            "claims.yaml already exists; nothing was written",
+        ))
         .stderr(predicate::str::contains("--merge"));
-    assert_eq!(std::fs::read_to_string(dir.path().join("claims.yaml")).unwrap(), "# mine\n");
-    init(dir.path()).args(["init", "--from", "page.md", "--force"]).assert().success();
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("claims.yaml")).unwrap(),
+        "# mine\n"
+    );
+    init(dir.path())
+        .args(["init", "--from", "page.md", "--force"])
+        .assert()
+        .success();
     assert_eq!(claims_of(dir.path(), "claims.yaml").claims.len(), 3);
 }
 
@@ -80,7 +104,10 @@ fn init_never_overwrites_without_force() {
 fn merge_keeps_reviewed_claims_adds_new_ones_and_lists_removed_ones() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "page.md", PAGE_MD);
-    init(dir.path()).args(["init", "--from", "page.md"]).assert().success();
+    init(dir.path())
+        .args(["init", "--from", "page.md"])
+        .assert()
+        .success();
     // A reviewer corrects the first claim, marks it reviewed and comments on it.
     let drafted = std::fs::read_to_string(dir.path().join("claims.yaml")).unwrap();
     let first_id = claims_of(dir.path(), "claims.yaml").claims[0].id.clone();
@@ -101,16 +128,37 @@ fn merge_keeps_reviewed_claims_adds_new_ones_and_lists_removed_ones() {
         .args(["init", "--from", "page.md", "--merge"])
         .assert()
         .success()
-        .stderr(predicate::str::contains("2 claims kept, 1 added (review: pending), 1 removed"))
-        .stderr(predicate::str::contains("removed").and(predicate::str::contains("It is gentle enough for sensitive skin.")));
+        .stderr(predicate::str::contains(
+            "2 claims kept, 1 added (review: pending), 1 removed",
+        ))
+        .stderr(
+            predicate::str::contains("removed").and(predicate::str::contains(
+                "It is gentle enough for sensitive skin.",
+            )),
+        );
     let merged = std::fs::read_to_string(dir.path().join("claims.yaml")).unwrap();
-    assert!(merged.contains("  # Checked against the trial by K. Sato.\n  - id: retinol-fine-lines\n"), "{merged}");
+    assert!(
+        merged.contains("  # Checked against the trial by K. Sato.\n  - id: retinol-fine-lines\n"),
+        "{merged}"
+    );
     let file = claims_of(dir.path(), "claims.yaml");
-    let texts: Vec<(&str, bool)> = file.claims.iter().map(|c| (c.text.as_str(), c.review.is_pending())).collect();
+    let texts: Vec<(&str, bool)> = file
+        .claims
+        .iter()
+        .map(|c| {
+            (
+                c.text.as_str(),
+                (c.review == claimaudit::claims::Review::Pending),
+            )
+        })
+        .collect();
     assert_eq!(
         texts,
         [
-            ("Our retinol serum visibly reduces fine lines in 8 weeks.", false),
+            (
+                "Our retinol serum visibly reduces fine lines in 8 weeks.",
+                false
+            ),
             ("Nine in ten users saw smoother skin.", true),
             ("Boosts collagen density", true),
         ]
@@ -135,19 +183,28 @@ fn output_to_stdout_and_html_from_stdin() {
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("text: Our serum boosts collagen."), "{text}");
     assert!(text.contains("Kong R, et al."), "{text}");
-    assert!(!text.contains("Home") && !text.contains("2026 Example"), "{text}");
+    assert!(
+        !text.contains("Home") && !text.contains("2026 Example"),
+        "{text}"
+    );
     assert!(!dir.path().join("claims.yaml").exists());
 }
 
 #[test]
 fn a_page_with_no_claims_or_no_file_is_an_error_with_the_fix() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "menu.txt", "Home\nAbout us\nContact us: info@example.com\n");
+    write(
+        dir.path(),
+        "menu.txt",
+        "Home\nAbout us\nContact us: info@example.com\n",
+    );
     init(dir.path())
         .args(["init", "--from", "menu.txt"])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("menu.txt: no claim found on the page"));
+        .stderr(predicate::str::contains(
+            "menu.txt: no claim found on the page",
+        ));
     init(dir.path())
         .args(["init", "--from", "missing.html"])
         .assert()
@@ -158,10 +215,16 @@ fn a_page_with_no_claims_or_no_file_is_an_error_with_the_fix() {
 
 #[test]
 fn the_seed_page_drafts_a_file_check_reads_and_never_calls_supported() {
-    let Some(fixtures) = common::eutils_fixtures() else { return };
+    let Some(fixtures) = common::eutils_fixtures() else {
+        return;
+    };
     let seed = fixtures.join("../../seed/clinic-exosome-page.ja.txt");
     let dir = tempfile::tempdir().unwrap();
-    init(dir.path()).args(["init", "--from"]).arg(&seed).assert().success();
+    init(dir.path())
+        .args(["init", "--from"])
+        .arg(&seed)
+        .assert()
+        .success();
     let out = init(dir.path())
         .args(["check", "claims.yaml", "--offline", "--format", "json"])
         .assert()
@@ -174,7 +237,16 @@ fn the_seed_page_drafts_a_file_check_reads_and_never_calls_supported() {
     assert!(claims.len() >= 54);
     for claim in claims {
         assert_ne!(claim["verdict"], "supported");
-        let codes: Vec<&str> = claim["findings"].as_array().unwrap().iter().filter_map(|f| f["code"].as_str()).collect();
-        assert!(codes.contains(&"unreviewed-claim"), "{}: {codes:?}", claim["id"]);
+        let codes: Vec<&str> = claim["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["code"].as_str())
+            .collect();
+        assert!(
+            codes.contains(&"unreviewed-claim"),
+            "{}: {codes:?}",
+            claim["id"]
+        );
     }
 }

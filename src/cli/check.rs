@@ -10,21 +10,36 @@ use strum::VariantArray;
 
 use claimaudit::audit::{AuditOptions, audit};
 use claimaudit::claims;
+use claimaudit::draft::{self, LanguageChoice};
 use claimaudit::exit::Exit;
+use claimaudit::lint::extract::SourceFormat;
 use claimaudit::policy::dates;
 use claimaudit::pubmed::cache::Cache;
 use claimaudit::report::{Report, ReportFormat};
 
 use super::gate::{GateArgs, OutputArgs};
+use super::init::language;
+use super::lint::{markup, read_page};
 use super::network::NetworkArgs;
 use super::progress::Bar;
-use super::{format_parser, invalid_file, runtime};
+use super::{format_parser, invalid, invalid_file, runtime};
 
 #[derive(Debug, Args)]
 pub(super) struct CheckArgs {
-    /// The claims file.
+    /// The claims file, or a page of copy (.html, .htm, .md, .txt, or `-` for standard
+    /// input): a page's claims are drafted in memory as `init --from` drafts them, the
+    /// whole page is linted, and both are reported together. Drafted claims are never
+    /// supported (`unreviewed-claim`): for a file a person has reviewed, use `init`.
     #[arg(default_value = "claims.yaml", value_name = "FILE")]
     file: PathBuf,
+
+    /// How to read a page whose name says nothing (text, markdown, html).
+    #[arg(long = "as", value_name = "MARKUP", value_parser = markup())]
+    markup: Option<SourceFormat>,
+
+    /// A page's language: ja, en, or auto.
+    #[arg(long, default_value = "auto", value_parser = language())]
+    lang: LanguageChoice,
 
     /// Format of the report on standard output.
     #[arg(long, default_value = "table", value_parser = report_format())]
@@ -55,8 +70,28 @@ pub(super) fn report_format() -> impl clap::builder::TypedValueParser<Value = Re
 
 pub(super) fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
     let rules = args.gate.rules()?;
-    let file =
-        claims::load_with(&args.file, rules).map_err(|error| invalid_file("claims file", error))?;
+    let page = if is_page(&args.file) {
+        Some(read_page(&args.file, args.markup)?.map_err(invalid)?)
+    } else {
+        None
+    };
+    let file = match &page {
+        Some(page) => {
+            let drafted = draft::draft(&page.source, page.format, args.lang);
+            if drafted.claims.is_empty() {
+                return Err(invalid(format!(
+                    "{}: no claim found on the page (read as {}); if it is marked up, say how with --as",
+                    page.path,
+                    page.format.as_str()
+                )));
+            }
+            draft::page_claims_file(&drafted, &page.path, &page.source, rules).map_err(|problems| {
+                anyhow::anyhow!("the claims drafted from {} are invalid (a bug in claimaudit; please report it):\n{problems}", page.path)
+            })?
+        }
+        None => claims::load_with(&args.file, rules)
+            .map_err(|error| invalid_file("claims file", error))?,
+    };
     let policy = args.gate.policy(&file.policy, file.codes)?;
     if !args.quiet {
         for refused in policy.refused() {
@@ -97,6 +132,15 @@ pub(super) fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
         warn_unchecked(&report);
     }
     Ok(report.exit())
+}
+
+/// A page of copy rather than a claims file: standard input, or a name that says HTML,
+/// Markdown or text.
+fn is_page(path: &std::path::Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    path.as_os_str() == "-"
+        || ["html", "htm", "xhtml", "md", "markdown", "txt"]
+            .contains(&ext.to_ascii_lowercase().as_str())
 }
 
 /// One line on stderr when citations could not be checked, with the first reason.

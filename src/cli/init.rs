@@ -50,13 +50,15 @@ pub(super) struct InitArgs {
     merge: bool,
 }
 
-fn language() -> impl clap::builder::TypedValueParser<Value = LanguageChoice> {
+pub(super) fn language() -> impl clap::builder::TypedValueParser<Value = LanguageChoice> {
     format_parser(
         LanguageChoice::VARIANTS,
         LanguageChoice::as_str,
         |choice| match choice {
             LanguageChoice::Auto => "from the page's characters",
-            LanguageChoice::Ja => "Japanese: 。-ended sentences, keywords translated from the glossary",
+            LanguageChoice::Ja => {
+                "Japanese: 。-ended sentences, keywords translated from the glossary"
+            }
             LanguageChoice::En => "English",
         },
     )
@@ -75,7 +77,9 @@ pub(super) fn run(args: &InitArgs) -> Result<Exit> {
     let text = write::claims_file(&drafted, &page.path);
     // The draft must read back as a valid claims file; anything else is our bug.
     if let Err(problems) = claims::parse(&args.output, &text) {
-        anyhow::bail!("the drafted claims file is invalid (a bug in claimaudit; please report it):\n{problems}");
+        anyhow::bail!(
+            "the drafted claims file is invalid (a bug in claimaudit; please report it):\n{problems}"
+        );
     }
     let to_stdout = args.output.as_os_str() == "-";
     if to_stdout {
@@ -85,12 +89,19 @@ pub(super) fn run(args: &InitArgs) -> Result<Exit> {
     }
     let exists = args.output.exists();
     if exists && args.merge {
-        let existing = std::fs::read_to_string(&args.output)
-            .map_err(|e| invalid(claimaudit::yaml::cannot_read(&args.output, "claims file", &e)))?;
+        let existing = std::fs::read_to_string(&args.output).map_err(|e| {
+            invalid(claimaudit::yaml::cannot_read(
+                &args.output,
+                "claims file",
+                &e,
+            ))
+        })?;
         let merged = merge(&args.output, &existing, &drafted, &drafted.page_text)
             .map_err(|e| invalid(format!("cannot merge into {}: {e}", args.output.display())))?;
         if let Err(problems) = claims::parse(&args.output, &merged.text) {
-            anyhow::bail!("the merged claims file is invalid (a bug in claimaudit; please report it):\n{problems}");
+            anyhow::bail!(
+                "the merged claims file is invalid (a bug in claimaudit; please report it):\n{problems}"
+            );
         }
         write_atomically(&args.output, &merged.text)?;
         merge_summary(&merged, &page.path, &args.output);
@@ -110,11 +121,19 @@ pub(super) fn run(args: &InitArgs) -> Result<Exit> {
 
 /// What was drafted, on stderr.
 fn summary(drafted: &Draft, page: &str, into: &str) {
-    let cited = drafted.claims.iter().filter(|c| !c.citations.is_empty()).count();
+    let cited = drafted
+        .claims
+        .iter()
+        .filter(|c| !c.citations.is_empty())
+        .count();
     eprintln!(
         "drafted {} from {page} into {into} ({cited} with citations; product: {})",
         count(drafted.claims.len(), "claim", "claims"),
-        if drafted.product.product.name.is_empty() { "not found, fill it in" } else { &drafted.product.product.name },
+        if drafted.product.product.name.is_empty() {
+            "not found, fill it in"
+        } else {
+            &drafted.product.product.name
+        },
     );
     for note in &drafted.notes {
         eprintln!("note: {note}");
@@ -164,8 +183,15 @@ fn write_atomically(path: &Path, text: &str) -> Result<()> {
 /// A new file next to the target, named so it is recognisably ours if left behind.
 fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
     for attempt in 0..100u32 {
-        let path = dir.join(format!(".claimaudit-init-{}-{attempt}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+        let path = dir.join(format!(
+            ".claimaudit-init-{}-{attempt}.tmp",
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
             Ok(file) => return Ok((path, file)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),

@@ -31,15 +31,17 @@ fn regex(pattern: &str) -> Regex {
 }
 
 /// `[1]`, `[1, 2]`, `[1-3]`, `[^1,3]`, `[^note]`.
-static BRACKET_MARKER: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"\[\^?([0-9]{1,3}(?:\s*[,\-–]\s*[0-9]{1,3})*|\^[A-Za-z][\w-]{0,20})\]"));
+static BRACKET_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"\[\^?([0-9]{1,3}(?:\s*[,\-–]\s*[0-9]{1,3})*|\^[A-Za-z][\w-]{0,20})\]")
+});
 /// `※1`, `*1`, `注1`.
 static NOTE_MARKER: LazyLock<Regex> = LazyLock::new(|| regex(r"(?:※|\*|注)([0-9]{1,2})"));
 /// `1)` or `(1)` right after a word, as Japanese copy marks references.
 static PAREN_MARKER: LazyLock<Regex> =
     LazyLock::new(|| regex(r"[(（]?([0-9]{1,2}(?:[,，、\-–][0-9]{1,2})*)[)）]"));
 /// A bracketed span, one level deep.
-static BRACKETED: LazyLock<Regex> = LazyLock::new(|| regex(r"[(（\[]([^()（）\[\]]{3,400})[)）\]]"));
+static BRACKETED: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"[(（\[]([^()（）\[\]]{3,400})[)）\]]"));
 static YEAR: LazyLock<Regex> = LazyLock::new(|| regex(r"\b(?:19|20)[0-9]{2}[a-z]?\b"));
 /// "Smith et al. (2020)", "Smith and Lee (2019)", "Smith (2018)".
 static NARRATIVE: LazyLock<Regex> = LazyLock::new(|| {
@@ -57,7 +59,10 @@ pub fn inline(sentence: &str) -> Inline {
     find_markers(sentence, &mut found);
     for c in NARRATIVE.captures_iter(sentence) {
         if !overlaps(&found.cut, &c.get(0).map_or(0..0, |m| m.range())) {
-            push_unique(&mut found.citations, CitedAs::Text(format!("{}, {}", c[1].trim(), &c[2])));
+            push_unique(
+                &mut found.citations,
+                CitedAs::Text(format!("{}, {}", c[1].trim(), &c[2])),
+            );
         }
     }
     found.cut.sort_by_key(|r| r.start);
@@ -68,7 +73,11 @@ pub fn inline(sentence: &str) -> Inline {
 fn find_bracketed(sentence: &str, found: &mut Inline) {
     for c in BRACKETED.captures_iter(sentence) {
         let inner = &c[1];
-        let parts: Vec<&str> = inner.split([';', '；']).map(str::trim).filter(|p| !p.is_empty()).collect();
+        let parts: Vec<&str> = inner
+            .split([';', '；'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
         let references: Vec<CitedAs> = parts.iter().filter_map(|part| reference(part)).collect();
         if !references.is_empty() && references.len() == parts.len() {
             found.cut.push(c.get(0).expect("whole match").range());
@@ -103,7 +112,8 @@ pub fn sole_identifier(part: &str) -> Option<CitedAs> {
     let rest = |span: Range<usize>| {
         let mut rest = text.clone();
         rest.replace_range(span, "");
-        rest.trim_matches(|c: char| c.is_whitespace() || ".,;:()[]".contains(c)).is_empty()
+        rest.trim_matches(|c: char| c.is_whitespace() || ".,;:()[]".contains(c))
+            .is_empty()
     };
     if let Some(f) = ids::find_pubmed_url(&text).or_else(|| ids::find_pmid_label(&text))
         && rest(f.span)
@@ -138,7 +148,11 @@ fn find_identifiers(sentence: &str, found: &mut Inline) {
             ids::find_pmcid(rest).map(|f| typed(f, CitedAs::Pmcid)),
             ids::find_doi(rest).map(|f| typed(f, CitedAs::Doi)),
         ];
-        let Some((span, id)) = candidates.into_iter().flatten().min_by_key(|(span, _)| span.start) else {
+        let Some((span, id)) = candidates
+            .into_iter()
+            .flatten()
+            .min_by_key(|(span, _)| span.start)
+        else {
             break;
         };
         let span = from + span.start..from + span.end;
@@ -220,7 +234,11 @@ fn find_markers(sentence: &str, found: &mut Inline) {
         let after = sentence[range.end..].chars().next();
         let after_word = before.is_some_and(|c| c.is_alphabetic() || "」』)）".contains(c));
         let clause_end = after.is_none_or(|c| "。.、,;；:： ".contains(c) || c.is_whitespace());
-        if after_word && clause_end && !overlaps(&found.cut, &range) && !overlaps_markers(found, &range) {
+        if after_word
+            && clause_end
+            && !overlaps(&found.cut, &range)
+            && !overlaps_markers(found, &range)
+        {
             found.markers.push((range, labels(&m[1])));
         }
     }
@@ -254,11 +272,16 @@ fn labels(written: &str) -> Vec<String> {
 }
 
 fn overlaps(ranges: &[Range<usize>], range: &Range<usize>) -> bool {
-    ranges.iter().any(|r| r.start < range.end && range.start < r.end)
+    ranges
+        .iter()
+        .any(|r| r.start < range.end && range.start < r.end)
 }
 
 fn overlaps_markers(found: &Inline, range: &Range<usize>) -> bool {
-    found.markers.iter().any(|(r, _)| r.start < range.end && range.start < r.end)
+    found
+        .markers
+        .iter()
+        .any(|(r, _)| r.start < range.end && range.start < r.end)
 }
 
 pub fn push_unique(list: &mut Vec<CitedAs>, cited: CitedAs) {
@@ -319,7 +342,10 @@ mod tests {
             "Exosomes help (COVID-19) patients.",
         ] {
             let found = inline(s);
-            assert!(found.citations.is_empty() && found.markers.is_empty(), "{s}: {found:?}");
+            assert!(
+                found.citations.is_empty() && found.markers.is_empty(),
+                "{s}: {found:?}"
+            );
         }
     }
 
@@ -327,14 +353,22 @@ mod tests {
     fn identifiers_and_urls_are_typed_and_cut() {
         let s = "Shown in a trial (PMID: 31844417) and https://doi.org/10.1000/xyz123 and https://pmc.ncbi.nlm.nih.gov/articles/PMC1234567/.";
         let found = inline(s);
-        assert_eq!(texts(&found), ["PMID: 31844417", "10.1000/xyz123", "PMC1234567"]);
+        assert_eq!(
+            texts(&found),
+            ["PMID: 31844417", "10.1000/xyz123", "PMC1234567"]
+        );
         assert_eq!(without(s, &found.cut), "Shown in a trial and and.");
     }
 
     #[test]
     fn markers_of_every_style_give_their_labels() {
-        let labels_of = |s: &str| -> Vec<Vec<String>> { inline(s).markers.into_iter().map(|(_, l)| l).collect() };
-        assert_eq!(labels_of("It firms skin[1-3] and hydrates[^4]."), [vec!["1", "2", "3"], vec!["4"]]);
+        let labels_of = |s: &str| -> Vec<Vec<String>> {
+            inline(s).markers.into_iter().map(|(_, l)| l).collect()
+        };
+        assert_eq!(
+            labels_of("It firms skin[1-3] and hydrates[^4]."),
+            [vec!["1", "2", "3"], vec!["4"]]
+        );
         assert_eq!(labels_of("コラーゲンを増やします¹˒²。"), [vec!["1", "2"]]);
         assert_eq!(labels_of("肌のハリを改善します1)。"), [vec!["1"]]);
         assert_eq!(labels_of("保湿力が向上※2"), [vec!["2"]]);

@@ -58,8 +58,9 @@ static INSTRUCTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:ください|下さい|しましょう|ましょう|お勧めします|おすすめします|推奨します|ご留意|ご注意|ご確認)[。.!！]?$")
         .expect("valid built-in pattern")
 });
-static CONCESSION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"ものの、|けれど(?:も)?、|ですが、|ますが、").expect("valid built-in pattern"));
+static CONCESSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"ものの、|けれど(?:も)?、|ですが、|ますが、").expect("valid built-in pattern")
+});
 
 /// Words that make a sentence a statement a regulator asks evidence for.
 static CLAIM_SIGNAL: LazyLock<Regex> = LazyLock::new(|| {
@@ -87,7 +88,11 @@ pub fn is_claim(sentence: &str) -> bool {
     let sentence = sentence.trim();
     let chars = sentence.chars().count();
     let japanese = sentence.chars().any(|c| c > '\u{2e80}');
-    let long_enough = if japanese { chars >= 4 } else { sentence.split_whitespace().count() >= 3 };
+    let long_enough = if japanese {
+        chars >= 4
+    } else {
+        sentence.split_whitespace().count() >= 3
+    };
     // "…安全と考えられていますが、以下の点にご留意ください。": the clause before the
     // turn is what the sentence states; advice or a lead-in after it does not undo that.
     let stated = match CONCESSION.find(sentence) {
@@ -190,9 +195,21 @@ mod tests {
     fn kinds_err_to_the_stricter_side() {
         assert_eq!(guess_kind("腫瘍形成リスクがない"), ClaimKind::Safety);
         assert_eq!(guess_kind("肌のハリ・ツヤの向上"), ClaimKind::Efficacy);
-        assert_eq!(guess_kind("約21%が治療目的での使用を検討"), ClaimKind::Statistic);
-        assert_eq!(guess_kind("骨髄由来MSCの約3倍の増殖速度"), ClaimKind::Statistic);
-        assert_eq!(guess_kind("IL-10などの抗炎症性サイトカインを分泌"), ClaimKind::Mechanism);
-        assert_eq!(guess_kind("幹細胞培養上清液とは上清液のことを指します"), ClaimKind::Background);
+        assert_eq!(
+            guess_kind("約21%が治療目的での使用を検討"),
+            ClaimKind::Statistic
+        );
+        assert_eq!(
+            guess_kind("骨髄由来MSCの約3倍の増殖速度"),
+            ClaimKind::Statistic
+        );
+        assert_eq!(
+            guess_kind("IL-10などの抗炎症性サイトカインを分泌"),
+            ClaimKind::Mechanism
+        );
+        assert_eq!(
+            guess_kind("幹細胞培養上清液とは上清液のことを指します"),
+            ClaimKind::Background
+        );
     }
 }

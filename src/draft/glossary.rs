@@ -37,16 +37,23 @@ static TERMS: LazyLock<Vec<Term>> = LazyLock::new(|| {
         .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
         .map(|line| {
             let mut fields = line.split('\t');
-            let (Some(japanese), Some(english), Some(role)) = (fields.next(), fields.next(), fields.next())
+            let (Some(japanese), Some(english), Some(role)) =
+                (fields.next(), fields.next(), fields.next())
             else {
-                panic!("glossary.tsv: `{line}` is not three tab-separated fields (a test checks this)");
+                panic!(
+                    "glossary.tsv: `{line}` is not three tab-separated fields (a test checks this)"
+                );
             };
             let role = match role {
                 "product" => Role::Product,
                 "form" => Role::Form,
                 _ => Role::Topic,
             };
-            Term { japanese, english, role }
+            Term {
+                japanese,
+                english,
+                role,
+            }
         })
         .collect();
     terms.sort_by_key(|t| std::cmp::Reverse(t.japanese.chars().count()));
@@ -78,9 +85,9 @@ fn placed(text: &str) -> Vec<(usize, &'static Term)> {
     while at < text.len() {
         let rest = &text[at..];
         // TERMS is sorted longest first, so the first that fits is the longest.
-        let term = TERMS
-            .iter()
-            .find(|t| rest.starts_with(t.japanese) && latin_bounded(text, &(at..at + t.japanese.len())));
+        let term = TERMS.iter().find(|t| {
+            rest.starts_with(t.japanese) && latin_bounded(text, &(at..at + t.japanese.len()))
+        });
         match term {
             Some(term) => {
                 found.push((at, term));
@@ -105,7 +112,10 @@ fn latin_bounded(text: &str, span: &std::ops::Range<usize>) -> bool {
 /// translated terms, English glossary terms and technical tokens, without repeats, at
 /// most `limit`.
 pub fn keywords(text: &str, limit: usize) -> Vec<String> {
-    let mut placed: Vec<(usize, &str)> = placed(text).into_iter().map(|(at, t)| (at, t.english)).collect();
+    let mut placed: Vec<(usize, &str)> = placed(text)
+        .into_iter()
+        .map(|(at, t)| (at, t.english))
+        .collect();
     // Lowercasing keeps byte positions for the ASCII words compared here.
     let lower = text.to_ascii_lowercase();
     for term in TERMS.iter().filter(|t| t.english.len() >= 4) {
@@ -130,18 +140,21 @@ pub fn keywords(text: &str, limit: usize) -> Vec<String> {
 
 /// Capitalised words that are not technical terms.
 const COMMON_CAPITALISED: &[&str] = &[
-    "FAQ", "TEL", "FAX", "OK", "PDF", "URL", "HP", "SNS", "LINE", "FDA", "USA", "US", "EU",
-    "UK", "JP", "AM", "PM", "TV", "CEO", "QA",
+    "FAQ", "TEL", "FAX", "OK", "PDF", "URL", "HP", "SNS", "LINE", "FDA", "USA", "US", "EU", "UK",
+    "JP", "AM", "PM", "TV", "CEO", "QA",
 ];
 
 /// Where `needle` first appears in `haystack` as whole words (a plural `s` allowed).
 pub fn word_position(haystack: &str, needle: &str) -> Option<usize> {
-    haystack.match_indices(needle).map(|(at, _)| at).find(|&at| {
-        let before = haystack[..at].chars().next_back();
-        let after = haystack[at + needle.len()..].chars().next();
-        before.is_none_or(|c| !c.is_alphanumeric())
-            && after.is_none_or(|c| !c.is_alphanumeric() || c == 's')
-    })
+    haystack
+        .match_indices(needle)
+        .map(|(at, _)| at)
+        .find(|&at| {
+            let before = haystack[..at].chars().next_back();
+            let after = haystack[at + needle.len()..].chars().next();
+            before.is_none_or(|c| !c.is_alphanumeric())
+                && after.is_none_or(|c| !c.is_alphanumeric() || c == 's')
+        })
 }
 
 #[cfg(test)]
@@ -151,8 +164,18 @@ mod tests {
     #[test]
     fn the_glossary_reads_and_longer_terms_win() {
         assert!(terms().len() > 150);
-        let found: Vec<&str> = find("歯髄幹細胞培養上清液は肌のハリを改善").iter().map(|t| t.english).collect();
-        assert_eq!(found, ["dental pulp stem cell", "conditioned medium", "skin elasticity"]);
+        let found: Vec<&str> = find("歯髄幹細胞培養上清液は肌のハリを改善")
+            .iter()
+            .map(|t| t.english)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "dental pulp stem cell",
+                "conditioned medium",
+                "skin elasticity"
+            ]
+        );
     }
 
     #[test]
@@ -162,7 +185,10 @@ mod tests {
             ["neurotrophic factor", "BDNF", "NGF", "GDNF"]
         );
         assert_eq!(
-            keywords("Retinol visibly reduces wrinkles and supports collagen (IL-6).", 6),
+            keywords(
+                "Retinol visibly reduces wrinkles and supports collagen (IL-6).",
+                6
+            ),
             ["retinol", "wrinkle", "collagen", "IL-6"]
         );
     }

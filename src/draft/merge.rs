@@ -38,18 +38,33 @@ pub enum MergeError {
 
 /// Merges `draft` into the claims file `existing` (named `path`). `page_text` is the
 /// page's readable text, where a kept claim's wording must still appear.
-pub fn merge(path: &Path, existing: &str, draft: &Draft, page_text: &str) -> Result<Merged, MergeError> {
+pub fn merge(
+    path: &Path,
+    existing: &str,
+    draft: &Draft,
+    page_text: &str,
+) -> Result<Merged, MergeError> {
     let file = claims::parse(path, existing)?;
     let lines: Vec<&str> = existing.split_inclusive('\n').collect();
     let page_key = wording_key(page_text);
-    let spans: Vec<Span> = file.claims.iter().map(|claim| Span::of(claim, &lines)).collect();
-    if spans.iter().any(|s| !lines[s.start].trim_start().starts_with('-')) {
+    let spans: Vec<Span> = file
+        .claims
+        .iter()
+        .map(|claim| Span::of(claim, &lines))
+        .collect();
+    if spans
+        .iter()
+        .any(|s| !lines[s.start].trim_start().starts_with('-'))
+    {
         return Err(MergeError::FlowList {
             path: path.display().to_string(),
         });
     }
     let existing_keys: Vec<String> = file.claims.iter().map(|c| wording_key(&c.text)).collect();
-    let on_page: Vec<bool> = existing_keys.iter().map(|k| !k.is_empty() && page_key.contains(k.as_str())).collect();
+    let on_page: Vec<bool> = existing_keys
+        .iter()
+        .map(|k| !k.is_empty() && page_key.contains(k.as_str()))
+        .collect();
 
     // Where each new claim goes: after the span of the last existing claim that a drafted
     // claim before it on the page matched (or before the first claim).
@@ -104,7 +119,9 @@ pub fn merge(path: &Path, existing: &str, draft: &Draft, page_text: &str) -> Res
         if *on {
             merged.kept += 1;
         } else {
-            merged.removed.push((claim.id.clone(), span.start + 1, claim.text.clone()));
+            merged
+                .removed
+                .push((claim.id.clone(), span.start + 1, claim.text.clone()));
         }
     }
     merged.text = out;
@@ -132,7 +149,10 @@ struct Span {
 
 impl Span {
     fn of(claim: &Claim, lines: &[&str]) -> Span {
-        let start = claim.line.saturating_sub(1).min(lines.len().saturating_sub(1));
+        let start = claim
+            .line
+            .saturating_sub(1)
+            .min(lines.len().saturating_sub(1));
         let first = lines.get(start).copied().unwrap_or("");
         let dash = first.find('-').unwrap_or(0);
         let indent = first[..dash].to_owned();

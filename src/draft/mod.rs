@@ -108,14 +108,22 @@ pub fn draft(source: &str, format: SourceFormat, language: LanguageChoice) -> Dr
         product: product::draft(&blocks, language),
         claims,
         notes: drafter.notes,
-        page_text: blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n"),
+        page_text: blocks
+            .iter()
+            .map(|b| b.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
     }
 }
 
 /// Japanese when at least a fifth of the page's letters are Japanese.
 fn detect_language(blocks: &[Block]) -> Language {
     let (mut japanese, mut letters) = (0usize, 0usize);
-    for c in blocks.iter().flat_map(|b| b.text.chars()).filter(|c| c.is_alphabetic()) {
+    for c in blocks
+        .iter()
+        .flat_map(|b| b.text.chars())
+        .filter(|c| c.is_alphabetic())
+    {
         letters += 1;
         japanese += usize::from(is_japanese(c));
     }
@@ -143,8 +151,10 @@ static SOURCE_HEADER: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Headers of the column that states the claim.
 static CLAIM_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)効果|効能|期待|改善|特徴|メリット|benefit|effect|claim|result|outcome|what it does")
-        .expect("valid built-in pattern")
+    Regex::new(
+        r"(?i)効果|効能|期待|改善|特徴|メリット|benefit|effect|claim|result|outcome|what it does",
+    )
+    .expect("valid built-in pattern")
 });
 /// A line that gives the sources of what precedes it: 「参考:…」, "Sources: …".
 static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -201,7 +211,11 @@ impl Drafter<'_> {
                     _ => self.last_list = Some((*list, group.clone())),
                 }
             }
-            BlockKind::TableRow { table, cells, header } => {
+            BlockKind::TableRow {
+                table,
+                cells,
+                header,
+            } => {
                 if *header {
                     self.tables.insert(*table, table_shape(block, cells));
                 } else {
@@ -230,7 +244,10 @@ impl Drafter<'_> {
             }
             match cite::reference(part) {
                 Some(cited) => push_unique(&mut citations, cited),
-                None => found.citations.into_iter().for_each(|c| push_unique(&mut citations, c)),
+                None => found
+                    .citations
+                    .into_iter()
+                    .for_each(|c| push_unique(&mut citations, c)),
             }
         }
         for link in &block.links {
@@ -320,7 +337,9 @@ impl Drafter<'_> {
             if resolved.is_empty() {
                 // A bracketed number or superscript with no reference list entry is
                 // still a marker; "1)" without a list may be wording.
-                if raw[marker.clone()].starts_with(['[', '⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹']) {
+                if raw[marker.clone()]
+                    .starts_with(['[', '⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'])
+                {
                     cut.push(marker.clone());
                     self.notes.push(format!(
                         "line {}: reference {} has no entry in the page's reference list",
@@ -342,7 +361,9 @@ impl Drafter<'_> {
         }
         let text = cite::without(raw, &cut);
         let is_claim = classify::is_claim(&text)
-            || (!citations.is_empty() && !classify::is_furniture(&text) && text.chars().count() >= 4);
+            || (!citations.is_empty()
+                && !classify::is_furniture(&text)
+                && text.chars().count() >= 4);
         if !is_claim {
             return None;
         }
@@ -370,10 +391,20 @@ fn is_japanese_text(text: &str) -> bool {
 
 /// Which columns of a table hold sources and which states the claim.
 fn table_shape(block: &Block, cells: &[Range<usize>]) -> TableShape {
-    let headers: Vec<String> = cells.iter().map(|r| block.text[r.clone()].to_owned()).collect();
-    let sources: Vec<usize> = (0..headers.len()).filter(|c| SOURCE_HEADER.is_match(&headers[*c])).collect();
-    let claim = (0..headers.len()).find(|c| !sources.contains(c) && CLAIM_HEADER.is_match(&headers[*c]));
-    TableShape { headers, sources, claim }
+    let headers: Vec<String> = cells
+        .iter()
+        .map(|r| block.text[r.clone()].to_owned())
+        .collect();
+    let sources: Vec<usize> = (0..headers.len())
+        .filter(|c| SOURCE_HEADER.is_match(&headers[*c]))
+        .collect();
+    let claim =
+        (0..headers.len()).find(|c| !sources.contains(c) && CLAIM_HEADER.is_match(&headers[*c]));
+    TableShape {
+        headers,
+        sources,
+        claim,
+    }
 }
 
 /// The same wording twice on a page (a hero repeated in the footer) is one claim, with
@@ -426,20 +457,28 @@ fn assign_ids(claims: &mut [DraftedClaim]) {
 
 /// Words too common to name a claim.
 const STOPWORDS: &[&str] = &[
-    "a", "an", "the", "and", "or", "of", "in", "on", "to", "for", "with", "by", "is", "are",
-    "was", "were", "be", "been", "it", "its", "this", "that", "these", "our", "your", "you",
-    "we", "can", "may", "from", "as", "at", "has", "have", "more", "most", "up", "into", "than",
+    "a", "an", "the", "and", "or", "of", "in", "on", "to", "for", "with", "by", "is", "are", "was",
+    "were", "be", "been", "it", "its", "this", "that", "these", "our", "your", "you", "we", "can",
+    "may", "from", "as", "at", "has", "have", "more", "most", "up", "into", "than",
 ];
 
 fn slug(claim: &DraftedClaim) -> String {
-    let source = if is_japanese_text(&claim.text) { claim.keywords.join(" ") } else { claim.text.clone() };
+    let source = if is_japanese_text(&claim.text) {
+        claim.keywords.join(" ")
+    } else {
+        claim.text.clone()
+    };
     let words: Vec<String> = source
         .split(|c: char| !c.is_ascii_alphanumeric())
         .map(str::to_ascii_lowercase)
         .filter(|w| !w.is_empty() && !STOPWORDS.contains(&w.as_str()))
         .take(4)
         .collect();
-    if words.is_empty() { "claim".to_owned() } else { words.join("-") }
+    if words.is_empty() {
+        "claim".to_owned()
+    } else {
+        words.join("-")
+    }
 }
 
 /// FNV-1a folded to 16 bits: stable across runs and platforms, unlike `std`'s hasher.
@@ -454,3 +493,36 @@ fn hash16(text: &str) -> u16 {
 
 #[cfg(test)]
 mod tests;
+
+/// The claims file `check PAGE` audits: the draft, read back through the same validation
+/// as a file on disk, with every position pointing into the page (the claim's line, and
+/// the column where its wording starts when the page has it verbatim on that line), so
+/// reports and SARIF annotations land on the copy itself.
+pub fn page_claims_file(
+    draft: &Draft,
+    page_path: &str,
+    page_source: &str,
+    rules: &'static crate::lint::RuleSet,
+) -> Result<crate::claims::ClaimsFile, crate::claims::InvalidClaims> {
+    let yaml = write::claims_file(draft, page_path);
+    let mut file = crate::claims::parse_with(std::path::Path::new(page_path), &yaml, rules)?;
+    let lines: Vec<&str> = page_source.lines().collect();
+    for (claim, drafted) in file.claims.iter_mut().zip(&draft.claims) {
+        let line = drafted.source_line;
+        let column = lines
+            .get(line.saturating_sub(1))
+            .and_then(|text| text.find(drafted.text.as_str()))
+            .map(|byte| lines[line - 1][..byte].chars().count() + 1);
+        claim.line = line;
+        claim.column = column.unwrap_or(1);
+        claim.text_line = line;
+        claim.text_column = column.unwrap_or(1);
+        claim.text_inline_column = column;
+        for cited in &mut claim.citations {
+            cited.line = line;
+            cited.column = 1;
+        }
+    }
+    // Waivers and policy cannot come from a page; the product line is the page's top.
+    Ok(file)
+}

@@ -9,10 +9,10 @@ use regex::Regex;
 use super::blocks::Block;
 use super::glossary::{self, Role};
 use crate::claims::Product;
+use crate::lint::Jurisdiction;
 use crate::lint::model::Language;
 use crate::lint::normalize::normalize;
 use crate::lint::page::detect_class;
-use crate::lint::Jurisdiction;
 
 /// A Japanese product name: a run of kanji/katakana ending in a product noun.
 static JAPANESE_NAME: LazyLock<Regex> = LazyLock::new(|| {
@@ -20,7 +20,16 @@ static JAPANESE_NAME: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid built-in pattern")
 });
 /// Words with which a page speaks of its own product.
-const SELF: &[&str] = &["当院", "当クリニック", "当社", "弊社", "本品", "本製品", "our ", "Our "];
+const SELF: &[&str] = &[
+    "当院",
+    "当クリニック",
+    "当社",
+    "弊社",
+    "本品",
+    "本製品",
+    "our ",
+    "Our ",
+];
 
 /// The product as drafted, with a line saying how it was found (for the file's comment).
 #[derive(Debug, Clone)]
@@ -30,7 +39,11 @@ pub struct DraftedProduct {
 }
 
 pub fn draft(blocks: &[Block], language: Language) -> DraftedProduct {
-    let whole: String = blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n");
+    let whole: String = blocks
+        .iter()
+        .map(|b| b.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
     let class = detect_class(&normalize(&whole));
     let (name, how) = match language {
         Language::Japanese => japanese_name(blocks, &whole),
@@ -80,15 +93,26 @@ fn japanese_name(blocks: &[Block], whole: &str) -> (String, String) {
         .filter(|(_, _, own)| *own || !any_own)
         .max_by_key(|(name, count, _)| (*count, name.len()))
     else {
-        return (String::new(), "no product name found: fill in `name`".into());
+        return (
+            String::new(),
+            "no product name found: fill in `name`".into(),
+        );
     };
     let specific = candidates
         .iter()
-        .filter(|(name, _, own)| *own && name.len() > best.0.len() && name.contains(best.0.as_str()))
+        .filter(|(name, _, own)| {
+            *own && name.len() > best.0.len() && name.contains(best.0.as_str())
+        })
         .max_by_key(|(name, count, _)| (*count, name.len()));
     match specific {
-        Some((name, ..)) => (name.clone(), format!("the page's own {name} (more specific than {})", best.0)),
-        None => (best.0.clone(), format!("the product noun the page names most ({} times)", best.1)),
+        Some((name, ..)) => (
+            name.clone(),
+            format!("the page's own {name} (more specific than {})", best.0),
+        ),
+        None => (
+            best.0.clone(),
+            format!("the product noun the page names most ({} times)", best.1),
+        ),
     }
 }
 
@@ -99,7 +123,9 @@ fn english_name(blocks: &[Block]) -> (String, String) {
     };
     let name = [" | ", " – ", " — ", " - ", ": "]
         .iter()
-        .fold(heading.text.as_str(), |name, sep| name.split(sep).next().unwrap_or(name))
+        .fold(heading.text.as_str(), |name, sep| {
+            name.split(sep).next().unwrap_or(name)
+        })
         .trim();
     (name.to_owned(), "the page's title".into())
 }
@@ -116,19 +142,28 @@ fn terms(name: &str, whole: &str) -> Vec<String> {
     }
     for term in glossary::terms().iter().filter(|t| t.role == Role::Product) {
         let in_name = name.contains(term.japanese)
-            || glossary::word_position(&name.to_ascii_lowercase(), &term.english.to_ascii_lowercase()).is_some();
+            || glossary::word_position(
+                &name.to_ascii_lowercase(),
+                &term.english.to_ascii_lowercase(),
+            )
+            .is_some();
         if !in_name {
             continue;
         }
         add(&mut terms, term.english);
-        if let Some(acronym) = defined_acronym(whole, term.japanese).or_else(|| defined_acronym(whole, term.english)) {
+        if let Some(acronym) =
+            defined_acronym(whole, term.japanese).or_else(|| defined_acronym(whole, term.english))
+        {
             add(&mut terms, &acronym);
         }
     }
     if terms.is_empty() {
         // Only a form ("幹細胞培養上清液"): better than nothing, and the file's comment
         // asks for what sets it apart.
-        for term in glossary::find(name).into_iter().filter(|t| t.role == Role::Form) {
+        for term in glossary::find(name)
+            .into_iter()
+            .filter(|t| t.role == Role::Form)
+        {
             add(&mut terms, term.english);
         }
     }
@@ -137,10 +172,18 @@ fn terms(name: &str, whole: &str) -> Vec<String> {
 
 /// "歯髄幹細胞(DPSC:Dental Pulp Stem Cell)" → DPSC.
 fn defined_acronym(whole: &str, term: &str) -> Option<String> {
-    let pattern = format!(r"(?i){}\s*[(（]\s*([A-Z][A-Za-z-]{{1,9}})\b", regex::escape(term));
+    let pattern = format!(
+        r"(?i){}\s*[(（]\s*([A-Z][A-Za-z-]{{1,9}})\b",
+        regex::escape(term)
+    );
     let found = Regex::new(&pattern).ok()?.captures(whole)?;
     let acronym = found[1].to_owned();
-    acronym.chars().filter(char::is_ascii_uppercase).count().ge(&2).then_some(acronym)
+    acronym
+        .chars()
+        .filter(char::is_ascii_uppercase)
+        .count()
+        .ge(&2)
+        .then_some(acronym)
 }
 
 #[cfg(test)]
@@ -156,14 +199,19 @@ mod tests {
         );
         let drafted = draft(&blocks, Language::Japanese);
         assert_eq!(drafted.product.name, "歯髄幹細胞培養上清液");
-        assert_eq!(drafted.product.terms, ["dental pulp stem cell", "DPSC", "dental pulp"]);
+        assert_eq!(
+            drafted.product.terms,
+            ["dental pulp stem cell", "DPSC", "dental pulp"]
+        );
         assert_eq!(drafted.product.class, Some(ProductClass::Clinic));
         assert_eq!(drafted.product.jurisdictions, [Jurisdiction::Jp]);
     }
 
     #[test]
     fn an_english_page_is_named_by_its_title() {
-        let blocks = text::read("# GlowCell Retinol Night Serum | Example Skincare\nOur retinol serum reduces fine lines.\n");
+        let blocks = text::read(
+            "# GlowCell Retinol Night Serum | Example Skincare\nOur retinol serum reduces fine lines.\n",
+        );
         let drafted = draft(&blocks, Language::English);
         assert_eq!(drafted.product.name, "GlowCell Retinol Night Serum");
         assert_eq!(drafted.product.terms, ["retinol"]);

@@ -21,8 +21,10 @@ static REFERENCE_HEADING: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// "1. ", "[1] ", "1) ", "(1) ", "※1 ", "*1 " at the start of a reference line.
 static ENTRY_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:\[([0-9]{1,3})\]|([0-9]{1,3})[.)．）]|[(（]([0-9]{1,3})[)）]|[※*]([0-9]{1,2}))\s*")
-        .expect("valid built-in pattern")
+    Regex::new(
+        r"^\s*(?:\[([0-9]{1,3})\]|([0-9]{1,3})[.)．）]|[(（]([0-9]{1,3})[)）]|[※*]([0-9]{1,2}))\s*",
+    )
+    .expect("valid built-in pattern")
 });
 /// Link labels reference lists carry after each entry ("[PubMed]", "[Google Scholar]").
 static TRAILING_LINK_LABELS: LazyLock<Regex> = LazyLock::new(|| {
@@ -69,7 +71,9 @@ impl References {
             // A line that starts with "[1] Author …" is an entry wherever it stands, as
             // long as it reads as a reference.
             let labelled = ENTRY_LABEL.captures(&block.text).and_then(|c| {
-                let label = (1..=4).find_map(|g| c.get(g)).map(|m| m.as_str().to_owned())?;
+                let label = (1..=4)
+                    .find_map(|g| c.get(g))
+                    .map(|m| m.as_str().to_owned())?;
                 Some((label, block.text[c.get(0)?.end()..].to_owned()))
             });
             match (in_list.is_some(), labelled) {
@@ -80,7 +84,9 @@ impl References {
                 (true, None) if has_year_or_identifier(&block.text) => {
                     ordinal += 1;
                     let label = match block.kind {
-                        BlockKind::ListItem { number: Some(n), .. } => n.to_string(),
+                        BlockKind::ListItem {
+                            number: Some(n), ..
+                        } => n.to_string(),
                         _ => ordinal.to_string(),
                     };
                     refs.add(index, label, &block.text);
@@ -118,10 +124,7 @@ impl References {
 
 /// "References", "参考文献:", "📚 出典" …
 pub fn is_reference_heading(text: &str) -> bool {
-    let text: String = text
-        .chars()
-        .skip_while(|c| !c.is_alphanumeric())
-        .collect();
+    let text: String = text.chars().skip_while(|c| !c.is_alphanumeric()).collect();
     REFERENCE_HEADING.is_match(&text) && text.chars().count() <= 40
 }
 
@@ -151,9 +154,13 @@ pub fn entry(text: &str) -> Option<CitedAs> {
 /// Inside a reference section an entry needs a year or an identifier: Japanese
 /// references ("山田太郎, 他. 日本皮膚科学会雑誌. 2020;130:12-19.") have no Latin names.
 fn has_year_or_identifier(text: &str) -> bool {
-    static YEAR: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?:^|[^0-9])(?:19|20)[0-9]{2}(?:[^0-9]|$)").expect("valid built-in pattern"));
-    YEAR.is_match(text) || sole_identifier(text).is_some() || text.contains("doi") || text.contains("http")
+    static YEAR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:^|[^0-9])(?:19|20)[0-9]{2}(?:[^0-9]|$)").expect("valid built-in pattern")
+    });
+    YEAR.is_match(text)
+        || sole_identifier(text).is_some()
+        || text.contains("doi")
+        || text.contains("http")
 }
 
 /// Whether text outside a reference section reads as a reference: an identifier, or a
@@ -177,7 +184,10 @@ mod tests {
             refs.get("1").map(ToString::to_string).as_deref(),
             Some("Wang Y, et al. Stem Cells. 2023;41(2):100-110.")
         );
-        assert_eq!(refs.get("2").map(ToString::to_string).as_deref(), Some("PMID: 31844417"));
+        assert_eq!(
+            refs.get("2").map(ToString::to_string).as_deref(),
+            Some("PMID: 31844417")
+        );
         assert_eq!(
             refs.get("3").map(ToString::to_string).as_deref(),
             Some("Lee K. J Cosmet Dermatol. 2021.")

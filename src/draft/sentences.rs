@@ -7,11 +7,68 @@ use std::ops::Range;
 
 /// Words that end with a full stop without ending a sentence (compared lowercased).
 const ABBREVIATIONS: &[&str] = &[
-    "al", "e.g", "i.e", "eg", "ie", "etc", "vs", "cf", "fig", "figs", "no", "nos", "vol", "pp",
-    "p", "dr", "mr", "mrs", "ms", "prof", "inc", "ltd", "co", "corp", "st", "approx", "ca",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "ed",
-    "eds", "u.s", "u.k", "ph.d", "m.d", "sci", "med", "j", "res", "clin", "int", "ther",
-    "dermatol", "cosmet", "biol", "chem", "pharmacol", "nutr", "am", "eur", "jpn", "rev",
+    "al",
+    "e.g",
+    "i.e",
+    "eg",
+    "ie",
+    "etc",
+    "vs",
+    "cf",
+    "fig",
+    "figs",
+    "no",
+    "nos",
+    "vol",
+    "pp",
+    "p",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "prof",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "st",
+    "approx",
+    "ca",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "ed",
+    "eds",
+    "u.s",
+    "u.k",
+    "ph.d",
+    "m.d",
+    "sci",
+    "med",
+    "j",
+    "res",
+    "clin",
+    "int",
+    "ther",
+    "dermatol",
+    "cosmet",
+    "biol",
+    "chem",
+    "pharmacol",
+    "nutr",
+    "am",
+    "eur",
+    "jpn",
+    "rev",
 ];
 
 /// The sentences of `text`, as trimmed byte ranges, in order.
@@ -38,7 +95,12 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
         if ends {
             // Runs of terminators ("!?", "。」"), then any reference marker.
             let mut end = i + 1;
-            while end < chars.len() && matches!(chars[end].1, '!' | '?' | '！' | '？' | '」' | '』' | ')' | '）' | '"' | '”' | '’') {
+            while end < chars.len()
+                && matches!(
+                    chars[end].1,
+                    '!' | '?' | '！' | '？' | '」' | '』' | ')' | '）' | '"' | '”' | '’'
+                )
+            {
                 end += 1;
             }
             end = skip_marker(text, &chars, end);
@@ -85,7 +147,9 @@ fn ends_abbreviation(text: &str, at: usize) -> bool {
     let before = &text[..at];
     let word_start = before
         .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '[' | ',' | ';'))
-        .map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
+        .map_or(0, |p| {
+            p + before[p..].chars().next().map_or(1, char::len_utf8)
+        });
     let word = &before[word_start..];
     if word.chars().count() == 1 && word.chars().all(char::is_uppercase) {
         return true;
@@ -98,9 +162,17 @@ fn ends_abbreviation(text: &str, at: usize) -> bool {
 fn is_marker_start(chars: &[(usize, char)], i: usize) -> bool {
     match chars.get(i).map(|c| c.1) {
         Some('[') => {
-            let inner: String = chars[i + 1..].iter().map(|c| c.1).take_while(|c| *c != ']').collect();
+            let inner: String = chars[i + 1..]
+                .iter()
+                .map(|c| c.1)
+                .take_while(|c| *c != ']')
+                .collect();
             let inner = inner.trim_start_matches('^');
-            !inner.is_empty() && inner.len() <= 16 && inner.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '-' | '–' | ' '))
+            !inner.is_empty()
+                && inner.len() <= 16
+                && inner
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, ',' | '-' | '–' | ' '))
         }
         Some(c) => is_superscript_digit(c),
         None => false,
@@ -124,7 +196,9 @@ fn skip_marker(text: &str, chars: &[(usize, char)], mut i: usize) -> usize {
             }
             i = (j + 1).min(chars.len());
         } else {
-            while j < chars.len() && (is_superscript_digit(chars[j].1) || matches!(chars[j].1, '⁻' | ',' | '˒')) {
+            while j < chars.len()
+                && (is_superscript_digit(chars[j].1) || matches!(chars[j].1, '⁻' | ',' | '˒'))
+            {
                 j += 1;
             }
             i = j;
@@ -156,15 +230,23 @@ mod tests {
     #[test]
     fn japanese_sentences_end_at_the_full_stop() {
         assert_eq!(
-            sentences("エクソソームは小胞です。脂質二重膜(CD9。CD63)に包まれています。特に、有望です"),
-            ["エクソソームは小胞です。", "脂質二重膜(CD9。CD63)に包まれています。", "特に、有望です"]
+            sentences(
+                "エクソソームは小胞です。脂質二重膜(CD9。CD63)に包まれています。特に、有望です"
+            ),
+            [
+                "エクソソームは小胞です。",
+                "脂質二重膜(CD9。CD63)に包まれています。",
+                "特に、有望です"
+            ]
         );
     }
 
     #[test]
     fn english_sentences_survive_abbreviations_initials_and_citations() {
         assert_eq!(
-            sentences("Exosomes regenerate collagen (An, Y., et al., 2021). Smith et al. found 3.5 times more, e.g. in skin. Is it safe? Yes!"),
+            sentences(
+                "Exosomes regenerate collagen (An, Y., et al., 2021). Smith et al. found 3.5 times more, e.g. in skin. Is it safe? Yes!"
+            ),
             [
                 "Exosomes regenerate collagen (An, Y., et al., 2021).",
                 "Smith et al. found 3.5 times more, e.g. in skin.",
@@ -178,7 +260,12 @@ mod tests {
     fn a_marker_after_the_full_stop_stays_with_its_sentence() {
         assert_eq!(
             sentences("It firms skin.[1] It hydrates.[^2,3] 保湿します。¹² 次です。"),
-            ["It firms skin.[1]", "It hydrates.[^2,3]", "保湿します。¹²", "次です。"]
+            [
+                "It firms skin.[1]",
+                "It hydrates.[^2,3]",
+                "保湿します。¹²",
+                "次です。"
+            ]
         );
     }
 }

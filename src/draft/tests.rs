@@ -15,11 +15,20 @@ fn a_table_with_an_evidence_column_gives_one_claim_per_row_with_its_source() {
     );
     assert_eq!(claims.len(), 2);
     assert_eq!(claims[0].text, "肌のハリ・ツヤの向上");
-    assert_eq!(claims[0].citations, [CitedAs::Text("An, Y., et al., 2021".into())]);
-    assert_eq!(claims[0].note.as_deref(), Some("メカニズム欄: 線維芽細胞の活性化"));
+    assert_eq!(
+        claims[0].citations,
+        [CitedAs::Text("An, Y., et al., 2021".into())]
+    );
+    assert_eq!(
+        claims[0].note.as_deref(),
+        Some("メカニズム欄: 線維芽細胞の活性化")
+    );
     assert_eq!(claims[0].source_line, 4);
     assert_eq!(claims[0].section.as_deref(), Some("◆ 美容効果"));
-    assert_eq!(claims[1].citations, [CitedAs::Text("CNS Neurosci Ther. 2025".into())]);
+    assert_eq!(
+        claims[1].citations,
+        [CitedAs::Text("CNS Neurosci Ther. 2025".into())]
+    );
 }
 
 #[test]
@@ -30,7 +39,10 @@ fn a_source_line_closes_the_list_before_it() {
     );
     let cited: Vec<usize> = claims.iter().map(|c| c.citations.len()).collect();
     assert_eq!(cited, [2, 2, 0]);
-    assert_eq!(claims[0].citations[0], CitedAs::Text("Wang, Y., et al., 2023. Stem Cells".into()));
+    assert_eq!(
+        claims[0].citations[0],
+        CitedAs::Text("Wang, Y., et al., 2023. Stem Cells".into())
+    );
 }
 
 #[test]
@@ -40,10 +52,18 @@ fn numbered_markers_resolve_to_the_reference_list_and_leave_the_wording() {
         SourceFormat::Text,
     );
     assert_eq!(claims.len(), 2, "{claims:#?}");
-    assert_eq!(claims[0].text, "Our serum boosts collagen by 30% in eight weeks.");
-    assert!(matches!(&claims[0].citations[..], [CitedAs::Text(t)] if t.starts_with("Smith J, Lee K.")));
+    assert_eq!(
+        claims[0].text,
+        "Our serum boosts collagen by 30% in eight weeks."
+    );
+    assert!(
+        matches!(&claims[0].citations[..], [CitedAs::Text(t)] if t.starts_with("Smith J, Lee K."))
+    );
     assert_eq!(claims[1].text, "It is gentle on sensitive skin.");
-    assert_eq!(claims[1].citations, [CitedAs::Pmid(crate::ids::Pmid::new(31844417).unwrap())]);
+    assert_eq!(
+        claims[1].citations,
+        [CitedAs::Pmid(crate::ids::Pmid::new(31844417).unwrap())]
+    );
     assert_eq!(claims[1].kind, ClaimKind::Safety);
 }
 
@@ -59,9 +79,22 @@ fn furniture_is_never_drafted() {
 
 #[test]
 fn ids_are_stable_readable_and_unique() {
-    let a = drafted("Retinol reduces fine lines.\nRetinol reduces fine lines in weeks.\n", SourceFormat::Text);
-    let b = drafted("Retinol reduces fine lines in weeks.\nRetinol reduces fine lines.\n", SourceFormat::Text);
-    assert!(a[0].id.starts_with("retinol-reduces-fine-lines-"), "{}", a[0].id);
+    let a = drafted(
+        "Retinol reduces fine lines.\nRetinol reduces fine lines in weeks.\n",
+        SourceFormat::Text,
+    );
+    let b = drafted(
+        "Retinol reduces fine lines in weeks.\nRetinol reduces fine lines.\n",
+        SourceFormat::Text,
+    );
+    assert!(
+        a[0].id.starts_with("retinol-reduces-fine-lines-"),
+        "{}",
+        a[0].id
+    );
     assert_ne!(a[0].id, a[1].id);
-    assert_eq!(a[0].id, b[1].id, "the same wording gets the same id wherever it stands");
+    assert_eq!(
+        a[0].id, b[1].id,
+        "the same wording gets the same id wherever it stands"
+    );
 }

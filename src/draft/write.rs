@@ -13,7 +13,11 @@ use crate::lint::{Jurisdiction, ProductClass};
 
 /// The claims file for `draft`, drafted from the page named `page`.
 pub fn claims_file(draft: &Draft, page: &str) -> String {
-    let cited = draft.claims.iter().filter(|c| !c.citations.is_empty()).count();
+    let cited = draft
+        .claims
+        .iter()
+        .filter(|c| !c.citations.is_empty())
+        .count();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -53,7 +57,9 @@ fn product(out: &mut String, draft: &Draft) {
         out.push_str("  # terms: the English words that identify this product in a paper (its source or active ingredient)\n");
         out.push_str("  terms: []\n");
     } else {
-        out.push_str("  # What sets this product apart in a paper; check these are specific enough.\n");
+        out.push_str(
+            "  # What sets this product apart in a paper; check these are specific enough.\n",
+        );
         let _ = writeln!(out, "  terms: {}", flow_list(&product.terms));
     }
     match product.class {
@@ -62,7 +68,11 @@ fn product(out: &mut String, draft: &Draft) {
         }
         None => {
             let classes: Vec<&str> = ProductClass::VARIANTS.iter().map(|c| c.as_str()).collect();
-            let _ = writeln!(out, "  # class: one of {} (nothing on the page said which)", classes.join(", "));
+            let _ = writeln!(
+                out,
+                "  # class: one of {} (nothing on the page said which)",
+                classes.join(", ")
+            );
         }
     }
     if product.jurisdictions.is_empty() {
@@ -73,7 +83,11 @@ fn product(out: &mut String, draft: &Draft) {
             all.join(", ")
         );
     } else {
-        let names: Vec<String> = product.jurisdictions.iter().map(|j| j.as_str().to_owned()).collect();
+        let names: Vec<String> = product
+            .jurisdictions
+            .iter()
+            .map(|j| j.as_str().to_owned())
+            .collect();
         let _ = writeln!(out, "  jurisdictions: {}", flow_list(&names));
     }
 }
@@ -112,7 +126,13 @@ fn citation(cited: &CitedAs) -> String {
 fn flow_list(items: &[String]) -> String {
     let items: Vec<String> = items
         .iter()
-        .map(|item| if plain_in_flow(item) { item.clone() } else { quoted(item) })
+        .map(|item| {
+            if plain_in_flow(item) {
+                item.clone()
+            } else {
+                quoted(item)
+            }
+        })
         .collect();
     format!("[{}]", items.join(", "))
 }
@@ -123,7 +143,11 @@ fn one_line(text: &str) -> String {
 
 /// A YAML scalar: plain when it reads back as the same string, else double-quoted.
 pub fn scalar(text: &str) -> String {
-    if plain_safe(text) { text.to_owned() } else { quoted(text) }
+    if plain_safe(text) {
+        text.to_owned()
+    } else {
+        quoted(text)
+    }
 }
 
 fn plain_safe(text: &str) -> bool {

@@ -20,7 +20,8 @@ static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// "Step 1 …", "STEP1:", "1 抗アポトーシス作用": a numbered label that heads what follows.
 static STEP_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?i:step|ステップ)\s*[0-9]{1,2}\s*[:.：]?|[0-9]{1,2})\s+\S").expect("valid built-in pattern")
+    Regex::new(r"^(?:(?i:step|ステップ)\s*[0-9]{1,2}\s*[:.：]?|[0-9]{1,2})\s+\S")
+        .expect("valid built-in pattern")
 });
 static TABLE_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$").expect("valid built-in pattern")
@@ -91,7 +92,8 @@ impl Reader {
         }
         if let Some(rest) = strip_decoration(line) {
             // "◆ 入手経路:国内の…" is a labelled line of copy, not a heading.
-            if reads_as_heading(rest) && !rest.trim_end_matches([':', '：']).contains([':', '：']) {
+            if reads_as_heading(rest) && !rest.trim_end_matches([':', '：']).contains([':', '：'])
+            {
                 self.open_list = None;
                 return self.push(number, line, BlockKind::Heading { level: 3 });
             }
@@ -165,9 +167,10 @@ impl Reader {
 /// "# Title" (as pasted from Markdown).
 fn markdown_heading(line: &str) -> Option<&str> {
     let hashes = line.chars().take_while(|c| *c == '#').count();
-    (1..=6).contains(&hashes).then(|| &line[hashes..]).and_then(|rest| {
-        rest.starts_with(' ').then(|| rest.trim())
-    })
+    (1..=6)
+        .contains(&hashes)
+        .then(|| &line[hashes..])
+        .and_then(|rest| rest.starts_with(' ').then(|| rest.trim()))
 }
 
 /// A line after a leading decoration (an emoji, ◆, ■, ★…), or `None` if it has none.
@@ -239,7 +242,9 @@ mod tests {
 
     #[test]
     fn bullets_numbers_and_decorated_lines_are_list_items() {
-        let items = kinds("- 高い増殖能力\n- 低免疫原性\n\n1. first claim\n2) second\n① 丸数字\n◆ 入手経路:国内の製造施設より入手");
+        let items = kinds(
+            "- 高い増殖能力\n- 低免疫原性\n\n1. first claim\n2) second\n① 丸数字\n◆ 入手経路:国内の製造施設より入手",
+        );
         let lists: Vec<(String, usize, Option<u32>)> = items
             .into_iter()
             .filter_map(|(text, kind)| match kind {
@@ -262,17 +267,30 @@ mod tests {
 
     #[test]
     fn pipe_tables_have_cells_and_a_header_row() {
-        let blocks = read("| 効果 | エビデンス |\n|---|---|\n| 肌のハリ | An, Y., et al., 2021 |\n");
+        let blocks =
+            read("| 効果 | エビデンス |\n|---|---|\n| 肌のハリ | An, Y., et al., 2021 |\n");
         assert_eq!(blocks.len(), 2);
-        assert!(matches!(blocks[0].kind, BlockKind::TableRow { header: true, .. }));
-        assert!(matches!(blocks[1].kind, BlockKind::TableRow { header: false, table: 1, .. }));
+        assert!(matches!(
+            blocks[0].kind,
+            BlockKind::TableRow { header: true, .. }
+        ));
+        assert!(matches!(
+            blocks[1].kind,
+            BlockKind::TableRow {
+                header: false,
+                table: 1,
+                ..
+            }
+        ));
         assert_eq!(blocks[1].cell(1), Some("An, Y., et al., 2021"));
         assert_eq!(blocks[1].line, 3);
     }
 
     #[test]
     fn a_decorated_line_of_copy_is_not_a_heading() {
-        let blocks = read("⚠️ 想定される副作用\n◆ 諸外国における安全性等に係る情報:重大な安全性情報については、現時点では報告されていません");
+        let blocks = read(
+            "⚠️ 想定される副作用\n◆ 諸外国における安全性等に係る情報:重大な安全性情報については、現時点では報告されていません",
+        );
         assert!(blocks[0].is_heading());
         assert!(!blocks[1].is_heading());
         assert!(blocks[1].text.starts_with("諸外国"));
