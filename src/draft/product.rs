@@ -45,10 +45,15 @@ pub fn draft(blocks: &[Block], language: Language) -> DraftedProduct {
         .collect::<Vec<_>>()
         .join("\n");
     let class = detect_class(&normalize(&whole));
-    let (name, how) = match language {
+    let (mut name, mut how) = match language {
         Language::Japanese => japanese_name(blocks, &whole),
         Language::English => english_name(blocks),
     };
+    if name.is_empty() {
+        // The claims file needs a name; say plainly that this one is a stand-in.
+        name = "(product name not found on the page)".into();
+        how.push_str(": fill in `name`");
+    }
     let terms = terms(&name, &whole);
     let jurisdictions = match language {
         Language::Japanese => vec![Jurisdiction::Jp],
@@ -93,10 +98,7 @@ fn japanese_name(blocks: &[Block], whole: &str) -> (String, String) {
         .filter(|(_, _, own)| *own || !any_own)
         .max_by_key(|(name, count, _)| (*count, name.len()))
     else {
-        return (
-            String::new(),
-            "no product name found: fill in `name`".into(),
-        );
+        return (String::new(), "no product name found".into());
     };
     let specific = candidates
         .iter()

@@ -110,7 +110,7 @@ impl Reader {
             return self.push(number, rest, kind);
         }
         self.open_list = None;
-        if is_bracketed_heading(line) || looks_like_step_label(line) {
+        if is_bracketed_heading(line) || looks_like_step_label(line) || is_title_case(line) {
             return self.push(number, line, BlockKind::Heading { level: 3 });
         }
         self.push(number, line, BlockKind::Paragraph);
@@ -210,6 +210,35 @@ fn has_sentence_end(text: &str) -> bool {
     text.contains(['。', '！', '!']) || text.trim_end().ends_with('.')
 }
 
+/// "GlowCell Retinol Night Serum", "THE SCIENCE": a short English line whose words are
+/// all capitalised, with no sentence punctuation, is a title.
+fn is_title_case(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    !words.is_empty()
+        && words.len() <= 8
+        && !has_sentence_end(line)
+        && !line.ends_with(['?', '？', ':'])
+        && words.iter().all(|w| {
+            let first = w.chars().find(|c| c.is_alphanumeric());
+            first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                || matches!(
+                    *w,
+                    "&" | "-"
+                        | "|"
+                        | "–"
+                        | "of"
+                        | "and"
+                        | "for"
+                        | "the"
+                        | "a"
+                        | "with"
+                        | "in"
+                        | "to"
+                )
+        })
+        && line.chars().any(|c| c.is_ascii_alphabetic())
+}
+
 /// "【エクソソーム療法とは?】…" or "■ 概要 ■": a line that opens with a bracketed title.
 fn is_bracketed_heading(line: &str) -> bool {
     line.starts_with(['【', '［', '〔', '《']) && !line.contains('。')
@@ -284,6 +313,15 @@ mod tests {
         ));
         assert_eq!(blocks[1].cell(1), Some("An, Y., et al., 2021"));
         assert_eq!(blocks[1].line, 3);
+    }
+
+    #[test]
+    fn title_case_english_lines_are_headings() {
+        let blocks = read(
+            "GlowCell Retinol Night Serum\nTHE SCIENCE\nOur serum boosts collagen.\nBoosts Collagen Fast.\n",
+        );
+        let headings: Vec<bool> = blocks.iter().map(Block::is_heading).collect();
+        assert_eq!(headings, [true, true, false, false]);
     }
 
     #[test]
