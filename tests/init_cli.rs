@@ -67,7 +67,7 @@ fn init_drafts_a_valid_claims_file_with_citations_and_pending_review() {
     assert!(
         file.claims
             .iter()
-            .all(|c| (c.review == claimaudit::claims::Review::Pending)),
+            .all(|c| c.review == claimaudit::claims::Review::Pending),
         "every drafted claim awaits review"
     );
     assert_eq!(file.claims[0].source_line, Some(5));

@@ -233,7 +233,12 @@ fn find_markers(sentence: &str, found: &mut Inline) {
         let before = sentence[..range.start].chars().next_back();
         let after = sentence[range.end..].chars().next();
         let after_word = before.is_some_and(|c| c.is_alphabetic() || "」』)）".contains(c));
-        let clause_end = after.is_none_or(|c| "。.、,;；:： ".contains(c) || c.is_whitespace());
+        // "2)3)": a marker may be followed by the next one.
+        let next_marker = PAREN_MARKER
+            .find(&sentence[range.end..])
+            .is_some_and(|m| m.start() == 0 && after.is_some_and(|c| c.is_ascii_digit()));
+        let clause_end =
+            next_marker || after.is_none_or(|c| "。.、,;；:： ".contains(c) || c.is_whitespace());
         if after_word
             && clause_end
             && !overlaps(&found.cut, &range)

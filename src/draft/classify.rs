@@ -106,6 +106,16 @@ pub fn is_claim(sentence: &str) -> bool {
         && !FURNITURE.is_match(sentence)
 }
 
+/// Whether a sentence that cites a source is a claim: anything but furniture, advice, a
+/// question or a lead-in (a citation is what makes it a claim).
+pub fn is_cited_claim(sentence: &str) -> bool {
+    let sentence = sentence.trim();
+    sentence.chars().count() >= 4
+        && !FURNITURE.is_match(sentence)
+        && !NOT_A_STATEMENT.is_match(sentence)
+        && !INSTRUCTION.is_match(sentence)
+}
+
 /// Whether a line is page furniture (price, address, hours, booking, legal, navigation).
 pub fn is_furniture(text: &str) -> bool {
     FURNITURE.is_match(text)

@@ -360,10 +360,8 @@ impl Drafter<'_> {
             }
         }
         let text = cite::without(raw, &cut);
-        let is_claim = classify::is_claim(&text)
-            || (!citations.is_empty()
-                && !classify::is_furniture(&text)
-                && text.chars().count() >= 4);
+        let is_claim =
+            classify::is_claim(&text) || (!citations.is_empty() && classify::is_cited_claim(&text));
         if !is_claim {
             return None;
         }

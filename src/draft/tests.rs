@@ -98,3 +98,65 @@ fn ids_are_stable_readable_and_unique() {
         "the same wording gets the same id wherever it stands"
     );
 }
+
+#[test]
+fn japanese_numbered_references_and_inline_identifiers() {
+    let claims = drafted(
+        "【効果】\n臨床試験で肌の水分量が改善しました1)。\nコラーゲン産生を促進することが報告されています2)3)。\n安全性が確認されています(PMID: 31844417)。\n詳しくは https://doi.org/10.1111/jocd.13000 をご覧ください。\n参考文献\n1) Kong R, et al. J Cosmet Dermatol. 2016;15(1):49-57.\n2) Zhang Y, et al. (2020). Title. Stem Cell Res Ther, 11(1), 1-12.\n3) https://pmc.ncbi.nlm.nih.gov/articles/PMC7092803/\n",
+        SourceFormat::Text,
+    );
+    let cited: Vec<(String, Vec<String>)> = claims
+        .iter()
+        .map(|c| {
+            (
+                c.text.clone(),
+                c.citations.iter().map(ToString::to_string).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cited,
+        [
+            (
+                "臨床試験で肌の水分量が改善しました。".to_owned(),
+                vec!["Kong R, et al. J Cosmet Dermatol. 2016;15(1):49-57.".to_owned()]
+            ),
+            (
+                "コラーゲン産生を促進することが報告されています。".to_owned(),
+                vec![
+                    "Zhang Y, et al. (2020). Title. Stem Cell Res Ther, 11(1), 1-12.".to_owned(),
+                    "PMC7092803".to_owned()
+                ]
+            ),
+            (
+                "安全性が確認されています。".to_owned(),
+                vec!["PMID: 31844417".to_owned()]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_english_page_with_apa_references_and_urls() {
+    let claims = drafted(
+        "Collagen peptides improved skin elasticity in a randomised trial (Proksch et al., 2014).\n\
+         A 2019 meta-analysis found fewer wrinkles (https://pubmed.ncbi.nlm.nih.gov/30681787/).\n\
+         Hydration rose by 28% (doi:10.3390/nu11102494).\n",
+        SourceFormat::Text,
+    );
+    let cited: Vec<Vec<String>> = claims
+        .iter()
+        .map(|c| c.citations.iter().map(ToString::to_string).collect())
+        .collect();
+    assert_eq!(
+        cited,
+        [
+            vec!["Proksch et al., 2014".to_owned()],
+            vec!["PMID: 30681787".to_owned()],
+            vec!["10.3390/nu11102494".to_owned()]
+        ]
+    );
+    assert_eq!(claims[1].text, "A 2019 meta-analysis found fewer wrinkles.");
+    // A figure about an effect is guessed as efficacy, the stricter kind.
+    assert_eq!(claims[2].kind, ClaimKind::Efficacy);
+}
