@@ -1,8 +1,9 @@
 //! CSV for spreadsheets: one row per claim and citation (a claim without citations
-//! has one row with the citation columns empty).
+//! has one row with the citation columns empty); then, for a run that drafted its claims
+//! from a page, one row per wording finding of the page, in the same columns.
 
 use super::escape::csv_field as field;
-use super::{Formatter, Report};
+use super::{Formatter, PageSection, Report};
 use crate::policy::AppliedFinding;
 
 pub struct CsvFormatter;
@@ -41,6 +42,47 @@ fn finding_label(finding: &AppliedFinding) -> String {
         finding.code,
         finding.line
     )
+}
+
+/// What `claim_kind` says on the rows of the page's own wording findings, whose claim id
+/// is empty: they belong to no claim.
+pub const PAGE_SCOPE: &str = "page";
+
+/// One row per wording finding of the page the claims were drafted from, in the claims'
+/// columns: no claim id, `page` as the kind, the page line, the phrase (or the missing
+/// disclosure) as the text, where it stands on the page as the note, the finding as
+/// `level:code@line`, and the rule's message and safer wording as the explanation.
+fn page_rows(page: &PageSection) -> Vec<Vec<String>> {
+    let column = |name: &str| {
+        HEADER
+            .iter()
+            .position(|h| *h == name)
+            .expect("a column of HEADER")
+    };
+    page.findings
+        .iter()
+        .map(|f| {
+            let mut row = vec![String::new(); HEADER.len()];
+            row[column("claim_kind")] = PAGE_SCOPE.to_owned();
+            row[column("claim_line")] = f.line.to_string();
+            row[column("claim_text")] = if f.is_missing_disclosure() {
+                format!("(missing) {}", f.rule.name)
+            } else {
+                f.phrase.trim().to_owned()
+            };
+            row[column("claim_note")] =
+                format!("{}:{}:{}: {}", page.path, f.line, f.column, f.context);
+            row[column("findings")] = format!("{}:{}@{}", f.level.as_str(), f.code, f.line);
+            row[column("explanation")] = format!("{} Instead: {}", f.message, f.rule.suggestion);
+            row
+        })
+        .collect()
+}
+
+fn push_row(out: &mut String, cells: impl Iterator<Item = impl AsRef<str>>) {
+    let line: Vec<String> = cells.map(|c| field(c.as_ref())).collect();
+    out.push_str(&line.join(","));
+    out.push_str("\r\n");
 }
 
 /// "uncited-claim: waived until … (approved by …): reason", for each waived finding.
@@ -114,15 +156,16 @@ impl Formatter for CsvFormatter {
                 rows.push(empty);
             }
             for row in rows {
-                let line: Vec<String> = base
-                    .iter()
-                    .chain(&row)
-                    .chain(std::iter::once(&claim.explanation))
-                    .map(|f| field(f))
-                    .collect();
-                out.push_str(&line.join(","));
-                out.push_str("\r\n");
+                push_row(
+                    &mut out,
+                    base.iter()
+                        .chain(&row)
+                        .chain(std::iter::once(&claim.explanation)),
+                );
             }
+        }
+        for row in report.page.iter().flat_map(page_rows) {
+            push_row(&mut out, row.iter());
         }
         out
     }

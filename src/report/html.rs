@@ -1,10 +1,14 @@
 //! One self-contained HTML page (no external assets; works offline and prints cleanly):
 //! the summary, filters by verdict and kind, and every claim with its wording, verdict,
-//! sources linked to PubMed with their evidence level, and findings in plain words.
+//! sources linked to PubMed with their evidence level, and findings in plain words; then
+//! the wording of the page the claims were drafted from, if any, as `claimaudit lint`
+//! shows a file.
 
 use std::fmt::Write as _;
 
 use super::escape::xml as escape;
+use super::lint::html::{FINDING_STYLE, file_section, rules_explained};
+use super::lint::rules_of;
 use super::{CitationReport, ClaimReport, FindingGroup, Formatter, Report};
 use crate::claims::ClaimKind;
 use crate::findings::Code;
@@ -117,7 +121,16 @@ impl Formatter for HtmlFormatter {
             "<title>claimaudit: {}</title>",
             escape(&report.claims_file)
         );
-        let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
+        // The page's findings are shown as `lint` shows them, and need its style.
+        let finding_style = if report.page.is_some() {
+            FINDING_STYLE
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "<style>{STYLE}{finding_style}</style>\n</head>\n<body>"
+        );
         // A claims file without a product names itself in the heading instead.
         let subject = if report.product.name.trim().is_empty() {
             &report.claims_file
@@ -162,6 +175,16 @@ impl Formatter for HtmlFormatter {
             "</table>\n<p>Findings: <span class=\"deny\">{} deny</span>, <span class=\"warn\">{} warn</span>, {} allow, {} waived.</p>",
             f.deny, f.warn, f.allow, f.waived
         );
+        if let (Some(page), Some(p)) = (&report.page, &report.summary.page_findings) {
+            let _ = writeln!(
+                out,
+                "<p>Page wording (<code>{}</code>, outside the claims): <span class=\"deny\">{} deny</span>, <span class=\"warn\">{} warn</span>, {} allow.</p>",
+                escape(&page.path),
+                p.deny,
+                p.warn,
+                p.allow
+            );
+        }
         out.push_str("<fieldset class=\"no-print\"><legend>Show</legend>\n");
         for verdict in Verdict::ALL {
             let _ = writeln!(
@@ -193,6 +216,18 @@ impl Formatter for HtmlFormatter {
             claim_html(&mut out, claim, &report.claims_file);
         }
         uncited_html(&mut out, report);
+        if let Some(page) = &report.page {
+            let heading = format!(
+                "Page wording outside the claims: <code>{}</code>",
+                escape(&page.path)
+            );
+            file_section(&mut out, &heading, page);
+            rules_explained(
+                &mut out,
+                "Page wording rules raised, and their basis",
+                &rules_of(page.findings.iter()),
+            );
+        }
         let notable: Vec<_> = report
             .waivers
             .iter()

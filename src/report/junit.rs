@@ -1,9 +1,11 @@
 //! JUnit XML: one test case per claim; deny-level findings (not waived) are the
-//! failures, a claim that could not be checked is skipped.
+//! failures, a claim that could not be checked is skipped. The page the claims were
+//! drafted from, if any, is a second suite, as `claimaudit lint` reports a file.
 
 use std::fmt::Write as _;
 
 use super::escape::xml as escape_xml;
+use super::lint::junit::{file_suite, suite_counts};
 use super::{ClaimReport, Formatter, Report};
 use crate::judge::Verdict;
 use crate::policy::Level;
@@ -26,10 +28,14 @@ impl Formatter for JunitFormatter {
             .filter(|c| !failed(c) && c.verdict == Verdict::NotChecked)
             .count();
         let file = escape_xml(&report.claims_file);
+        // The page the claims were drafted from is a suite of its own, as `lint` has it.
+        let (page_tests, page_failures) = report.page.as_ref().map_or((0, 0), suite_counts);
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         let _ = writeln!(
             out,
-            "<testsuites name=\"claimaudit\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">"
+            "<testsuites name=\"claimaudit\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{skipped}\">",
+            tests + page_tests,
+            failures + page_failures
         );
         let _ = writeln!(
             out,
@@ -127,7 +133,11 @@ impl Formatter for JunitFormatter {
             );
             out.push_str("    </testcase>\n");
         }
-        out.push_str("  </testsuite>\n</testsuites>\n");
+        out.push_str("  </testsuite>\n");
+        if let Some(page) = &report.page {
+            file_suite(&mut out, page);
+        }
+        out.push_str("</testsuites>\n");
         out
     }
 }

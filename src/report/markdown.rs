@@ -1,10 +1,12 @@
 //! Markdown for a pull-request comment: what the audit rests on, the counts, one table
 //! per verdict, then what to fix (each piece of advice once) and the citations that did
-//! not resolve, with the queries tried.
+//! not resolve, with the queries tried; then the wording of the page the claims were
+//! drafted from, if any, as `claimaudit lint` shows a file.
 
 use std::fmt::Write as _;
 
 use super::escape::markdown_cell as cell;
+use super::lint::markdown::file_section;
 use super::{ClaimReport, Formatter, Report, Said};
 use crate::judge::Verdict;
 use crate::resolve::ResolutionStatus;
@@ -44,6 +46,13 @@ impl Formatter for MarkdownFormatter {
             "\nFindings: **{} deny**, {} warn, {} allow, {} waived.",
             f.deny, f.warn, f.allow, f.waived
         );
+        if let (Some(page), Some(p)) = (&report.page, &report.summary.page_findings) {
+            let _ = writeln!(
+                out,
+                "\nPage wording (`{}`, outside the claims): **{} deny**, {} warn, {} allow.",
+                page.path, p.deny, p.warn, p.allow
+            );
+        }
         for &verdict in Verdict::ALL {
             let claims: Vec<_> = report
                 .claims
@@ -63,6 +72,14 @@ impl Formatter for MarkdownFormatter {
         }
         what_to_fix(&mut out, report);
         unresolved(&mut out, report);
+        if let Some(page) = &report.page {
+            out.push('\n');
+            file_section(
+                &mut out,
+                &format!("Page wording outside the claims: `{}`", page.path),
+                page,
+            );
+        }
         let notable: Vec<_> = report
             .waivers
             .iter()

@@ -37,6 +37,7 @@ use crate::pubmed::cache::Origin;
 use crate::pubmed::provenance::{Confirmation, NetworkUse, Provenance};
 use crate::pubmed::record::Record;
 use crate::pubmed::source::Lookup;
+use crate::report::lint::{LintFinding, LintedFile};
 use crate::resolve::{Candidate, Resolution, ResolutionStatus};
 use crate::text::count;
 
@@ -60,12 +61,37 @@ pub struct FindingCounts {
     pub waived: usize,
 }
 
+impl FindingCounts {
+    /// The counts of findings at `levels` (none of them waived: wording found on a page
+    /// has no claim a waiver could name).
+    pub fn of_levels(levels: impl IntoIterator<Item = Level>) -> Self {
+        let mut counts = FindingCounts::default();
+        for level in levels {
+            match level {
+                Level::Deny => counts.deny += 1,
+                Level::Warn => counts.warn += 1,
+                Level::Allow => counts.allow += 1,
+            }
+        }
+        counts
+    }
+
+    /// Every finding counted, waived ones included.
+    pub fn total(&self) -> usize {
+        self.deny + self.warn + self.allow + self.waived
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     pub claims: usize,
     /// Claims per verdict; every verdict is listed, zero or not, in severity order.
     pub verdicts: BTreeMap<Verdict, usize>,
     pub findings: FindingCounts,
+    /// The wording findings of the page the claims were drafted from, outside the
+    /// claims ([`Report::page`]); absent when the run had no page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_findings: Option<FindingCounts>,
 }
 
 /// One citation of one claim, as judged.
@@ -265,11 +291,23 @@ pub struct Report {
     pub summary: Summary,
     pub exit_code: u8,
     pub claims: Vec<ClaimReport>,
+    /// The wording of the page the claims were drafted from, outside the drafted claims
+    /// (`claimaudit check PAGE`); `None` for a claims file. Set it with
+    /// [`Report::with_page`], which also counts its findings into the summary and the
+    /// exit code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<PageSection>,
     pub waivers: Vec<WaiverReport>,
     /// Every change of a finding's level, from the claims file, a policy file or the
     /// command line, with whether it was applied.
     pub overrides: Vec<Override>,
 }
+
+/// The page a run drafted its claims from: its path, how it was read, the product class
+/// its wording was judged for, and the wording lint's findings outside the drafted claims
+/// (those inside are the claims' own wording findings). The same shape as one file of
+/// `claimaudit lint`, so every format shows it as `lint` shows a file.
+pub type PageSection = LintedFile;
 
 /// What the stages before the report produced, for [`Report::assemble`].
 pub struct Outcome<'a> {
@@ -463,7 +501,7 @@ impl Report {
             claim.explanation = explanation;
         }
         let summary = summarise(&claims);
-        let exit = exit_for(&claims);
+        let exit = exit_for(&claims, None);
         let provenance = provenance_report(&claims, &provenance, record_max_age, report_time);
         Report {
             schema: REPORT_SCHEMA,
@@ -479,13 +517,31 @@ impl Report {
             summary,
             exit_code: exit as u8,
             claims,
+            page: None,
             waivers,
             overrides,
         }
     }
 
     pub fn exit(&self) -> Exit {
-        exit_for(&self.claims)
+        exit_for(&self.claims, self.page.as_ref())
+    }
+
+    /// The report with the wording findings of the page its claims were drafted from:
+    /// they are counted in the summary, and a deny-level one (a missing disclosure
+    /// included) makes the exit 2, as a claim's would.
+    pub fn with_page(mut self, page: PageSection) -> Report {
+        self.summary.page_findings = Some(FindingCounts::of_levels(
+            page.findings.iter().map(|f| f.level),
+        ));
+        self.page = Some(page);
+        self.exit_code = self.exit().code();
+        self
+    }
+
+    /// The page's findings, none when the run had no page.
+    pub fn page_findings(&self) -> &[LintFinding] {
+        self.page.as_ref().map_or(&[], |page| &page.findings)
     }
 }
 
@@ -547,17 +603,19 @@ fn summarise(claims: &[ClaimReport]) -> Summary {
         claims: claims.len(),
         verdicts,
         findings,
+        page_findings: None,
     }
 }
 
-/// 2 when anything is denied (and not waived); otherwise 4 when a claim could not be
-/// checked; else 0.
-fn exit_for(claims: &[ClaimReport]) -> Exit {
-    if claims
+/// 2 when anything is denied (and not waived), on a claim or on the page; otherwise 4
+/// when a claim could not be checked; else 0.
+fn exit_for(claims: &[ClaimReport], page: Option<&PageSection>) -> Exit {
+    let claim_denied = claims
         .iter()
         .flat_map(|c| c.all_findings())
-        .any(|f| f.effective_level() == Level::Deny)
-    {
+        .any(|f| f.effective_level() == Level::Deny);
+    let page_denied = page.is_some_and(|p| p.findings.iter().any(|f| f.level == Level::Deny));
+    if claim_denied || page_denied {
         Exit::Denied
     } else if claims.iter().any(|c| c.verdict == Verdict::NotChecked) {
         Exit::NotChecked

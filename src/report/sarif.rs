@@ -2,10 +2,12 @@
 //! claim's (or the citation's) line and column in the claims file, so a code host
 //! annotates the exact line. Waived findings carry an accepted suppression; level
 //! changes from the policy are the invocation's rule configuration overrides, and
-//! refused ones its notifications.
+//! refused ones its notifications. The page the claims were drafted from, if any, is a
+//! second artifact, its wording findings located at their phrases in it.
 
 use serde_json::{Value, json};
 
+use super::lint::sarif::finding_result;
 use super::{Formatter, Report};
 use crate::findings::Code;
 use crate::policy::{Level, Override, WaiverStatus};
@@ -94,6 +96,7 @@ fn codes_of(report: &Report) -> Vec<Code> {
         .iter()
         .flat_map(|c| c.all_findings())
         .map(|f| f.code)
+        .chain(report.page_findings().iter().map(|f| f.code))
         .chain(report.overrides.iter().map(|o| o.code))
         .filter(|code| code.rule().is_some())
         .collect();
@@ -144,6 +147,17 @@ impl Formatter for SarifFormatter {
                 results.push(result);
             }
         }
+        // The page the claims were drafted from is the run's second artifact, its wording
+        // findings located in it as `lint` locates them.
+        let mut artifacts = vec![json!({"location": {"uri": uri}})];
+        if let Some(page) = &report.page {
+            artifacts.push(json!({"location": {"uri": artifact_uri(&page.path)}}));
+            results.extend(
+                page.findings
+                    .iter()
+                    .map(|f| finding_result(page, 1, f, &codes)),
+            );
+        }
         let mut invocation = invocation(&report.overrides, &codes);
         invocation["properties"] = json!({"claimaudit/provenance": report.provenance});
         if let Some(warning) = report.provenance.stale_warning() {
@@ -153,7 +167,7 @@ impl Formatter for SarifFormatter {
         log(
             report.tool.version,
             rules,
-            json!([{"location": {"uri": uri}}]),
+            json!(artifacts),
             invocation,
             results,
         )

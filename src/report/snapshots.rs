@@ -30,6 +30,35 @@ fn record(pmid: &str, title: &str, types: &[&str], mesh: &[&str]) -> Record {
     }
 }
 
+/// An offline audit with `file`'s own policy, on a fixed day.
+fn offline_options(file: &crate::claims::ClaimsFile) -> AuditOptions {
+    AuditOptions {
+        policy: file.policy.clone(),
+        offline: true,
+        generated_at: "2026-06-01T00:00:00Z".into(),
+        today: "2026-06-01".into(),
+        record_max_age: Duration::from_secs(90 * 86_400),
+    }
+}
+
+/// Snapshots of `report` in every format, named `{prefix}{format}`.
+fn snapshot_every_format(report: &super::Report, prefix: &str) {
+    for format in [
+        ReportFormat::Table,
+        ReportFormat::Json,
+        ReportFormat::Sarif,
+        ReportFormat::Junit,
+        ReportFormat::Markdown,
+        ReportFormat::Html,
+        ReportFormat::Csv,
+    ] {
+        let rendered = format.formatter().render(report);
+        // The version changes with every release; the snapshots should not.
+        let pinned = rendered.replace(env!("CARGO_PKG_VERSION"), "9.9.9");
+        insta::assert_snapshot!(format!("{prefix}{}", format.as_str()), pinned);
+    }
+}
+
 /// The fixed report: hand-made claims and records, one of each verdict, waivers
 /// applied, expired and unmatched.
 fn fixed_report() -> super::Report {
@@ -128,13 +157,7 @@ waivers:
     ];
     let index = CitationIndex::new(&file);
     assert_eq!(index.distinct().len(), resolutions.len());
-    let options = AuditOptions {
-        policy: file.policy.clone(),
-        offline: true,
-        generated_at: "2026-06-01T00:00:00Z".into(),
-        today: "2026-06-01".into(),
-        record_max_age: Duration::from_secs(90 * 86_400),
-    };
+    let options = offline_options(&file);
     // Offline, on one record confirmed recently, one imported long ago and one older
     // than the record age limit: the header must say so.
     let at = |text: &str| humantime::parse_rfc3339(text).unwrap();
@@ -164,18 +187,68 @@ waivers:
 fn every_format_renders_the_fixed_report() {
     let report = fixed_report();
     assert_eq!(report.exit(), Exit::Denied);
-    for (format, name) in [
-        (ReportFormat::Table, "table"),
-        (ReportFormat::Json, "json"),
-        (ReportFormat::Sarif, "sarif"),
-        (ReportFormat::Junit, "junit"),
-        (ReportFormat::Markdown, "markdown"),
-        (ReportFormat::Html, "html"),
-        (ReportFormat::Csv, "csv"),
-    ] {
-        let rendered = format.formatter().render(&report);
-        // The version changes with every release; the snapshots should not.
-        let pinned = rendered.replace(env!("CARGO_PKG_VERSION"), "9.9.9");
-        insta::assert_snapshot!(name, pinned);
-    }
+    snapshot_every_format(&report, "");
+}
+
+/// A hand-made page of copy: a claim the drafter took (line 3), and wording outside the
+/// claims: a ranking (warn) and an absolute safety promise (deny) after an HTML entity,
+/// so its column is counted in the page as written, not in the text read out of it.
+const PAGE: &str = "<h1>Serum X</h1>\n<p>For you:</p>\n<p>Prevents the recurrence of thromboembolism.</p>\n<p>The No.1 serum &amp; mask, with no side effects at all.</p>\n";
+
+/// A run that drafted its claims from [`PAGE`]: one claim still pending, one reviewed, and
+/// the page's wording outside them.
+fn drafted_report() -> super::Report {
+    use crate::lint::RuleSet;
+    use crate::lint::extract::SourceFormat;
+    use crate::lint::page::{LintOptions, Page, lint_pages};
+
+    let yaml = "product:\n  name: Serum X\n  terms: [aspirin]\nclaims:\n  - id: drafted\n    text: Prevents the recurrence of thromboembolism\n    kind: efficacy\n    keywords: [thromboembolism]\n    citations: [\"PMID: 1\"]\n    review: pending\n    source_line: 3\n  - id: reviewed\n    text: Lowers the risk of thromboembolism\n    kind: efficacy\n    keywords: [thromboembolism]\n    citations: [\"PMID: 1\"]\n    review: done\n    source_line: 3\n";
+    let file = parse(Path::new("page.claims.yaml"), yaml).unwrap();
+    // A trial of the product for the claims' topic: it supports both.
+    let title = "Aspirin for the prevention of recurrent venous thromboembolism";
+    let mut trial = record("1", title, &["Randomized Controlled Trial"], &["Humans"]);
+    trial.substances.push("Aspirin".into());
+    let resolutions = vec![resolved("PMID: 1", trial)];
+    let index = CitationIndex::new(&file);
+    let options = offline_options(&file);
+    let audited = report(
+        &file,
+        index.per_claim(&resolutions),
+        Provenance::none(),
+        &options,
+    );
+    let linted = lint_pages(
+        &[Page {
+            path: "page.html".into(),
+            source: PAGE.into(),
+            format: SourceFormat::Html,
+        }],
+        &LintOptions {
+            rules: RuleSet::builtin(),
+            class: None,
+            jurisdictions: Vec::new(),
+            policy: file.policy.clone(),
+            generated_at: options.generated_at.clone(),
+        },
+    );
+    // The claim's own sentence is the claim's: the page section keeps the rest.
+    let mut page = linted.files.into_iter().next().unwrap();
+    page.findings.retain(|f| f.line != 3);
+    audited.with_page(page)
+}
+
+/// Every format with a page section, a pending claim and a page line beside each claim.
+#[test]
+fn every_format_renders_a_report_with_its_page() {
+    let report = drafted_report();
+    assert_eq!(report.exit(), Exit::Denied);
+    let page = report.page.as_ref().unwrap();
+    let levels: Vec<_> = page.findings.iter().map(|f| f.level).collect();
+    assert!(
+        levels.contains(&crate::policy::Level::Deny)
+            && levels.contains(&crate::policy::Level::Warn),
+        "the page should have a deny and a warn finding: {:#?}",
+        page.findings
+    );
+    snapshot_every_format(&report, "page_");
 }

@@ -1,5 +1,7 @@
-//! The report as a table for a terminal: one row per claim, then what to fix.
+//! The report as a table for a terminal: one row per claim, then what to fix; the page
+//! the claims were drafted from, if any, as `claimaudit lint` shows a file.
 
+use super::lint::table::{counted, file_findings};
 use super::text_table::{aligned, wrap};
 use super::{Formatter, Report};
 use crate::text::count;
@@ -101,6 +103,10 @@ impl Formatter for TableFormatter {
                 out.push('\n');
             }
         }
+        if let Some(page) = &report.page {
+            out.push_str("\nPage wording (outside the claims):\n");
+            file_findings(&mut out, page);
+        }
         let verdicts: Vec<String> = report
             .summary
             .verdicts
@@ -134,6 +140,9 @@ impl Formatter for TableFormatter {
                 String::new()
             },
         ));
+        if let Some(counts) = &report.summary.page_findings {
+            out.push_str(&format!("Page wording: {}.\n", counted(counts)));
+        }
         out
     }
 }

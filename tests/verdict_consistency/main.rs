@@ -17,8 +17,11 @@ mod report;
 use std::path::Path;
 
 use claimaudit::policy::dates;
+use claimaudit::policy::{Level, OverrideSource};
+use claimaudit::progress::NoProgress;
+use claimaudit::pubmed::MemorySource;
 use common::FilledCache;
-use report::{Claim, Expect, Finding, Run, check_run, claims_of};
+use report::{Claim, Expect, Finding, Run, check_run, claims_of, page_of};
 use serde_json::Value;
 
 const EMAIL: &str = "verdict-consistency@example.org";
@@ -539,6 +542,131 @@ fn drafted_claims_are_unreviewed_until_a_person_reviews_them_in_every_format() {
     assert_eq!(
         change(&run.json, "unreviewed-claim", "command")["applied"],
         true
+    );
+}
+
+/// A page the claims of [`drafted_claims`] could have been drafted from: outside them, a
+/// ranking (warn) and an absolute safety promise (deny), after an HTML entity.
+const PAGE: &str = "<h1>テスト製品</h1>\n<p>静脈血栓塞栓症の再発を防ぐ</p>\n<p>The No.1 serum &amp; mask, with no side effects at all.</p>\n";
+
+/// Every format of `report`, as a run named `name` whose exit code is the report's.
+fn rendered(name: &str, report: &claimaudit::report::Report) -> Run {
+    use claimaudit::report::ReportFormat;
+    let render = |format: ReportFormat| format.formatter().render(report);
+    Run {
+        name: name.to_owned(),
+        code: i32::from(report.exit().code()),
+        json: serde_json::from_str(&render(ReportFormat::Json)).unwrap(),
+        sarif: serde_json::from_str(&render(ReportFormat::Sarif)).unwrap(),
+        junit: render(ReportFormat::Junit),
+        markdown: render(ReportFormat::Markdown),
+        html: render(ReportFormat::Html),
+        csv: render(ReportFormat::Csv),
+        table: render(ReportFormat::Table),
+    }
+}
+
+/// The drafted claims audited on the fixture records (with the reviewer's `--allow
+/// unreviewed-claim` when `accepted`), and [`PAGE`] as the page they came from.
+async fn drafted_with_page(accepted: bool) -> Option<claimaudit::report::Report> {
+    use claimaudit::lint::page::{LintOptions, Page, lint_pages};
+    let fixtures = common::eutils_fixtures()?;
+    let yaml = drafted_claims(!accepted);
+    let file = claimaudit::claims::parse(Path::new("drafted.yaml"), &yaml).unwrap();
+    let mut policy = file.policy.clone();
+    if accepted {
+        let (code, level) = (claimaudit::findings::Code::UnreviewedClaim, Level::Allow);
+        policy.set(code, level, OverrideSource::CommandLine, None);
+    }
+    let source = MemorySource::new(common::efetch_records(&fixtures).iter().cloned());
+    let options = common::fixed_day_options(policy.clone());
+    let report = claimaudit::audit::audit(&file, &source, &options, &NoProgress).await;
+    let linted = lint_pages(
+        &[Page {
+            path: "page.html".into(),
+            source: PAGE.into(),
+            format: claimaudit::lint::extract::SourceFormat::Html,
+        }],
+        &LintOptions {
+            rules: claimaudit::lint::RuleSet::builtin(),
+            class: None,
+            jurisdictions: Vec::new(),
+            policy,
+            generated_at: options.generated_at.clone(),
+        },
+    );
+    let mut page = linted.files.into_iter().next().unwrap();
+    // The drafted claim's own sentence (line 2) is the claim's.
+    page.findings.retain(|f| f.line != 2);
+    Some(report.with_page(page))
+}
+
+/// The page's wording is shown alike in every format, and a deny-level finding on it
+/// fails the check as a claim's would: here the claims alone pass (the reviewer accepted
+/// the drafted one), and the page's absolute-safety promise makes the exit 2.
+#[tokio::test]
+async fn a_page_section_agrees_across_formats_and_fails_the_check() {
+    let Some(report) = drafted_with_page(true).await else {
+        return;
+    };
+    let run = rendered("page-accepted", &report);
+    let verdicts = [
+        ("supported-aspirin-rct", "supported"),
+        ("supported-erlotinib-rct", "supported"),
+        ("supported-beside-off-topic-source", "supported"),
+    ];
+    let expect = Expect {
+        verdicts: &verdicts,
+        exit: 2,
+        allowed: 1,
+    };
+    check_run(&run, &expect);
+    let levels: Vec<String> = page_of(&run.json).into_iter().map(|f| f.level).collect();
+    assert_eq!(levels, ["warn", "deny"], "{:#?}", run.json["page"]);
+    // Only the page denies: the exit derived from the claims alone would be 0.
+    must_fail(&run, &expect, "exit code vs the JSON findings", |r| {
+        r.code = 0;
+    });
+    must_fail(&run, &expect, "summary.page_findings.deny", |r| {
+        r.json["summary"]["page_findings"]["deny"] = Value::from(0);
+    });
+    must_fail(&run, &expect, "SARIF results on the page", |r| {
+        let results = r.sarif["runs"][0]["results"].as_array_mut().unwrap();
+        results.pop();
+    });
+    // Each format with the page's deny finding shown otherwise: (what the check says, the
+    // format, the text, what it becomes).
+    type Format = fn(&mut Run) -> &mut String;
+    #[rustfmt::skip]
+    let alterations: [(&str, Format, &str, &str); 5] = [
+        ("JUnit page cases", |r| &mut r.junit, "<system-out>warn: ", "<system-out>allow: "),
+        ("CSV page rows", |r| &mut r.csv, "deny:safety-absolute@3", "warn:safety-absolute@3"),
+        ("the table lacks the page's", |r| &mut r.table, ": deny [safety-absolute] ", ": warn [safety-absolute] "),
+        ("Markdown lacks the page's", |r| &mut r.markdown, "| deny | `safety-absolute` |", "| warn | `safety-absolute` |"),
+        ("HTML lacks the page's", |r| &mut r.html, "data-code=\"safety-absolute\"", "data-code=\"safety\""),
+    ];
+    for (needle, format, from, to) in alterations {
+        must_fail(&run, &expect, needle, |r| alter(format(r), from, to));
+    }
+
+    // With the drafted claims pending and the weak one, the claims deny too, and every
+    // format still agrees.
+    let Some(report) = drafted_with_page(false).await else {
+        return;
+    };
+    let pending = [
+        ("supported-aspirin-rct", "unreviewed"),
+        ("supported-erlotinib-rct", "supported"),
+        ("supported-beside-off-topic-source", "supported"),
+        ("weak-mouse-only", "weak"),
+    ];
+    check_run(
+        &rendered("page-pending", &report),
+        &Expect {
+            verdicts: &pending,
+            exit: 2,
+            allowed: 0,
+        },
     );
 }
 

@@ -140,7 +140,8 @@ pub(crate) fn check_run(run: &Run, expect: &Expect<'_>) -> Vec<Claim> {
 
     // 1. The exit code, worked out from the findings: 2 when anything is denied and not
     // waived, else 4 when a claim could not be checked, else 0.
-    let denied = claims.iter().any(Claim::denied);
+    // The page's wording counts as a claim's does.
+    let denied = claims.iter().any(Claim::denied) || page_of(&run.json).iter().any(|f| f.denies());
     let unchecked = claims.iter().any(|c| c.verdict == "not-checked");
     let derived = if denied {
         2
@@ -206,6 +207,7 @@ pub(crate) fn check_run(run: &Run, expect: &Expect<'_>) -> Vec<Claim> {
     check_html(run, &claims);
     check_csv(run, &claims);
     check_table(run, &claims);
+    check_page(run);
     claims
 }
 
@@ -270,7 +272,8 @@ pub(crate) fn check_sarif(run: &Run, claims: &[Claim]) {
         .map(|c| (c.id.as_str(), c.verdict.as_str()))
         .collect();
     let mut seen: Vec<(String, String, String, u64, String, bool)> = Vec::new();
-    for result in results {
+    // The page's own results are checked by `check_page`.
+    for result in results.iter().filter(|r| on_page(r).is_none()) {
         let key = text(
             &result["partialFingerprints"]["claimaudit/claim-code/v1"],
             "fingerprint",
@@ -336,10 +339,24 @@ pub(crate) fn check_junit(run: &Run, claims: &[Claim]) {
         .iter()
         .filter(|c| !c.denied() && c.verdict == "not-checked")
         .count();
-    assert_eq!(report.tests, claims.len(), "{name}: JUnit tests");
-    assert_eq!(report.failures, failing, "{name}: JUnit failures");
+    // The page's suite, if any, is checked by `check_page`.
+    let page = report.test_suites.get(1);
+    assert_eq!(
+        report.tests,
+        claims.len() + page.map_or(0, |s| s.tests),
+        "{name}: JUnit tests"
+    );
+    assert_eq!(
+        report.failures,
+        failing + page.map_or(0, |s| s.failures),
+        "{name}: JUnit failures"
+    );
     assert_eq!(report.skipped, skipping, "{name}: JUnit skipped");
-    assert_eq!(report.test_suites.len(), 1, "{name}");
+    assert_eq!(
+        report.test_suites.len(),
+        1 + usize::from(run.json.get("page").is_some()),
+        "{name}"
+    );
     let cases = &report.test_suites[0].test_cases;
     let names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
     let ids: Vec<&str> = claims.iter().map(|c| c.id.as_str()).collect();
@@ -590,8 +607,10 @@ pub(crate) fn check_csv(run: &Run, claims: &[Claim]) {
         .iter()
         .position(|h| h == "findings")
         .expect("a findings column");
-    let rows = &records[1..];
-    for row in rows {
+    // The page's rows (no claim id, kind `page`) follow the claims' and are checked by
+    // `check_page`.
+    let rows: Vec<&Vec<String>> = records[1..].iter().filter(|r| !is_page_row(r)).collect();
+    for row in &records[1..] {
         assert_eq!(row.len(), header.len(), "{name}: CSV row {row:?}");
     }
     let expected_rows: usize = claims.iter().map(|c| c.citations.len().max(1)).sum();
@@ -697,4 +716,195 @@ pub(crate) fn check_table(run: &Run, claims: &[Claim]) {
 /// The claims file as the report names it.
 pub(crate) fn run_file(run: &Run) -> &str {
     text(&run.json["claims_file"], "claims_file")
+}
+
+/// One wording finding of the page the claims were drafted from, as the JSON gives it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct PageFinding {
+    pub(crate) line: u64,
+    pub(crate) column: u64,
+    pub(crate) code: String,
+    pub(crate) level: String,
+}
+
+impl PageFinding {
+    fn denies(&self) -> bool {
+        self.level == "deny"
+    }
+}
+
+/// The page's findings in the JSON report; none without a page.
+pub(crate) fn page_of(json: &Value) -> Vec<PageFinding> {
+    let Some(page) = json.get("page") else {
+        return Vec::new();
+    };
+    page["findings"]
+        .as_array()
+        .expect("page.findings is a list")
+        .iter()
+        .map(|f| PageFinding {
+            line: f["line"].as_u64().unwrap(),
+            column: f["column"].as_u64().unwrap(),
+            code: text(&f["code"], "code").to_owned(),
+            level: text(&f["level"], "level").to_owned(),
+        })
+        .collect()
+}
+
+/// A SARIF result's place when it is in the page (the run's second artifact).
+fn on_page(result: &Value) -> Option<(u64, u64)> {
+    let location = &result["locations"][0]["physicalLocation"];
+    (location["artifactLocation"]["index"] == 1).then(|| {
+        let region = &location["region"];
+        (
+            region["startLine"].as_u64().unwrap(),
+            region["startColumn"].as_u64().unwrap(),
+        )
+    })
+}
+
+/// A CSV row of the page's wording: no claim id, `page` as the kind.
+fn is_page_row(row: &[String]) -> bool {
+    row[0].is_empty() && row[1] == "page"
+}
+
+/// The page's wording findings, outside the claims: counted in the summary, and each
+/// shown in every format at its page line (and column where the format gives one), at
+/// its level. Without a page, no format shows one.
+pub(crate) fn check_page(run: &Run) {
+    let name = &run.name;
+    let mut expected = page_of(&run.json);
+    expected.sort();
+    let page = run.json.get("page");
+    let path = page.map_or("", |p| text(&p["path"], "page.path"));
+    let count = |level: &str| expected.iter().filter(|f| f.level == level).count() as u64;
+    match run.json["summary"].get("page_findings") {
+        Some(counts) => {
+            assert!(page.is_some(), "{name}: page counts without a page");
+            for level in ["deny", "warn", "allow"] {
+                assert_eq!(
+                    counts[level].as_u64(),
+                    Some(count(level)),
+                    "{name}: summary.page_findings.{level}"
+                );
+            }
+        }
+        None => assert!(page.is_none(), "{name}: a page without its counts"),
+    }
+
+    let mut sarif: Vec<PageFinding> = run.sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| {
+            let (line, column) = on_page(r)?;
+            let level = match text(&r["level"], "level") {
+                "error" => "deny",
+                "warning" => "warn",
+                _ => "allow",
+            };
+            Some(PageFinding {
+                line,
+                column,
+                code: text(&r["ruleId"], "ruleId").to_owned(),
+                level: level.to_owned(),
+            })
+        })
+        .collect();
+    sarif.sort();
+    assert_eq!(sarif, expected, "{name}: SARIF results on the page vs JSON");
+
+    let junit = quick_junit::Report::deserialize_from_str(&run.junit).unwrap();
+    let mut cases: Vec<PageFinding> = Vec::new();
+    if let Some(suite) = junit.test_suites.get(1) {
+        assert_eq!(suite.name.as_str(), path, "{name}: the page's JUnit suite");
+        for case in suite
+            .test_cases
+            .iter()
+            .filter(|c| c.name.as_str() != "wording")
+        {
+            let (place, code) = case.name.split_once(' ').unwrap();
+            let (line, column) = place.split_once(':').unwrap();
+            let failed = matches!(
+                case.status,
+                TestCaseStatus::NonSuccess {
+                    kind: NonSuccessKind::Failure,
+                    ..
+                }
+            );
+            let level = match (failed, case.system_out.as_ref()) {
+                (true, _) => "deny".to_owned(),
+                (false, Some(out)) => out.split(':').next().unwrap().to_owned(),
+                (false, None) => panic!(
+                    "{name}: JUnit page case {} says nothing",
+                    case.name.as_str()
+                ),
+            };
+            cases.push(PageFinding {
+                line: line.parse().unwrap(),
+                column: column.parse().unwrap(),
+                code: code.to_owned(),
+                level,
+            });
+        }
+    }
+    cases.sort();
+    assert_eq!(cases, expected, "{name}: JUnit page cases vs JSON");
+
+    let records = parse_csv(&run.csv);
+    let findings_column = records[0].iter().position(|h| h == "findings").unwrap();
+    let mut rows: Vec<(u64, String)> = records[1..]
+        .iter()
+        .filter(|r| is_page_row(r))
+        .map(|r| (r[2].parse().unwrap(), r[findings_column].clone()))
+        .collect();
+    rows.sort();
+    let mut labels: Vec<(u64, String)> = expected
+        .iter()
+        .map(|f| (f.line, format!("{}:{}@{}", f.level, f.code, f.line)))
+        .collect();
+    labels.sort();
+    assert_eq!(rows, labels, "{name}: CSV page rows vs JSON");
+
+    for f in &expected {
+        let (line, column, code, level) = (f.line, f.column, &f.code, &f.level);
+        let shown = [
+            (
+                "the table",
+                &run.table,
+                format!("  {path}:{line}:{column}: {level} [{code}] "),
+            ),
+            (
+                "Markdown",
+                &run.markdown,
+                format!("| {line}:{column} | {level} | `{code}` | "),
+            ),
+            (
+                "HTML",
+                &run.html,
+                format!("<div class=\"finding {level}\" data-code=\"{code}\">"),
+            ),
+            (
+                "HTML",
+                &run.html,
+                format!("line {line}, column {column}</span>"),
+            ),
+        ];
+        for (format, text, wanted) in shown {
+            assert!(
+                text.contains(&wanted),
+                "{name}: {format} lacks the page's {f:?}"
+            );
+        }
+    }
+    let cards = run.html.matches("<div class=\"finding ").count();
+    assert_eq!(cards, expected.len(), "{name}: HTML page findings");
+    let heading = "Page wording (outside the claims)";
+    assert_eq!(run.table.contains(heading), page.is_some(), "{name}: table");
+    let heading = "## Page wording outside the claims: ";
+    assert_eq!(
+        run.markdown.contains(heading),
+        page.is_some(),
+        "{name}: Markdown"
+    );
 }

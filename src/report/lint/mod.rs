@@ -146,14 +146,8 @@ impl LintReport {
         files: Vec<LintedFile>,
         overrides: Vec<Override>,
     ) -> Self {
-        let mut findings = FindingCounts::default();
-        for finding in files.iter().flat_map(|f| &f.findings) {
-            match finding.level {
-                Level::Deny => findings.deny += 1,
-                Level::Warn => findings.warn += 1,
-                Level::Allow => findings.allow += 1,
-            }
-        }
+        let findings =
+            FindingCounts::of_levels(files.iter().flat_map(|f| &f.findings).map(|f| f.level));
         let exit = if findings.deny > 0 {
             Exit::Denied
         } else {
@@ -192,11 +186,16 @@ impl LintReport {
 
     /// The wording rules that raised a finding, each once, in code order.
     pub fn rules_raised(&self) -> Vec<&'static Rule> {
-        let mut rules: Vec<&'static Rule> = self.findings().map(|(_, f)| f.rule).collect();
-        rules.sort_by(|a, b| a.code.cmp(&b.code));
-        rules.dedup_by(|a, b| a.code == b.code);
-        rules
+        rules_of(self.findings().map(|(_, f)| f))
     }
+}
+
+/// The wording rules behind `findings`, each once, in code order.
+pub fn rules_of<'a>(findings: impl Iterator<Item = &'a LintFinding>) -> Vec<&'static Rule> {
+    let mut rules: Vec<&'static Rule> = findings.map(|f| f.rule).collect();
+    rules.sort_by(|a, b| a.code.cmp(&b.code));
+    rules.dedup_by(|a, b| a.code == b.code);
+    rules
 }
 
 /// One output format of the lint report.

@@ -5,10 +5,46 @@
 use serde_json::{Value, json};
 
 use super::super::sarif::{artifact_uri, invocation, log, rule_descriptor, sarif_level};
-use super::{LintFormatter, LintReport};
+use super::{LintFinding, LintFormatter, LintReport, LintedFile};
 use crate::findings::Code;
 
 pub struct LintSarif;
+
+/// The result of finding `f` of `file`, the run's artifact number `artifact`: located at
+/// the exact phrase, its rule found in `codes` (the run's rules list). `check` reports the
+/// page it drafted its claims from the same way.
+pub(crate) fn finding_result(
+    file: &LintedFile,
+    artifact: usize,
+    f: &LintFinding,
+    codes: &[Code],
+) -> Value {
+    let text = if f.is_missing_disclosure() {
+        format!("{}: {}", f.rule.name, f.message)
+    } else {
+        format!("“{}”: {}", f.phrase.trim(), f.message)
+    };
+    json!({
+        "ruleId": f.code.as_str(),
+        "ruleIndex": codes.iter().position(|c| *c == f.code).unwrap_or(0),
+        "level": sarif_level(f.level),
+        "message": {"text": text},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": artifact_uri(&file.path), "index": artifact},
+                "region": {
+                    "startLine": f.line,
+                    "startColumn": f.column,
+                    "endLine": f.end_line,
+                    "endColumn": f.end_column,
+                },
+            },
+        }],
+        "partialFingerprints": {
+            "claimaudit/lint/v1": format!("{}/{}/{}", file.path, f.code, f.phrase.trim()),
+        },
+    })
+}
 
 impl LintFormatter for LintSarif {
     fn render(&self, report: &LintReport) -> String {
@@ -31,33 +67,9 @@ impl LintFormatter for LintSarif {
             .enumerate()
             .flat_map(|(index, file)| {
                 let codes = &codes;
-                file.findings.iter().map(move |f| {
-                    let text = if f.is_missing_disclosure() {
-                        format!("{}: {}", f.rule.name, f.message)
-                    } else {
-                        format!("“{}”: {}", f.phrase.trim(), f.message)
-                    };
-                    json!({
-                        "ruleId": f.code.as_str(),
-                        "ruleIndex": codes.iter().position(|c| *c == f.code).unwrap_or(0),
-                        "level": sarif_level(f.level),
-                        "message": {"text": text},
-                        "locations": [{
-                            "physicalLocation": {
-                                "artifactLocation": {"uri": artifact_uri(&file.path), "index": index},
-                                "region": {
-                                    "startLine": f.line,
-                                    "startColumn": f.column,
-                                    "endLine": f.end_line,
-                                    "endColumn": f.end_column,
-                                },
-                            },
-                        }],
-                        "partialFingerprints": {
-                            "claimaudit/lint/v1": format!("{}/{}/{}", file.path, f.code, f.phrase.trim()),
-                        },
-                    })
-                })
+                file.findings
+                    .iter()
+                    .map(move |f| finding_result(file, index, f, codes))
             })
             .collect();
         log(
