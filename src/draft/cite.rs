@@ -73,13 +73,17 @@ pub fn inline(sentence: &str) -> Inline {
 fn find_bracketed(sentence: &str, found: &mut Inline) {
     for c in BRACKETED.captures_iter(sentence) {
         let inner = &c[1];
+        // References are separated by "; " (Vancouver's "2022;8:5" has no space).
         let parts: Vec<&str> = inner
-            .split([';', '；'])
+            .split("; ")
+            .flat_map(|part| part.split('；'))
             .map(str::trim)
             .filter(|p| !p.is_empty())
             .collect();
         let references: Vec<CitedAs> = parts.iter().filter_map(|part| reference(part)).collect();
-        if !references.is_empty() && references.len() == parts.len() {
+        // "(Gentile et al., 2015; PubMed)": a link's label beside a reference.
+        let labels = parts.iter().filter(|part| is_link_label(part)).count();
+        if !references.is_empty() && references.len() + labels == parts.len() {
             found.cut.push(c.get(0).expect("whole match").range());
             for r in references {
                 push_unique(&mut found.citations, r);
@@ -131,6 +135,38 @@ pub fn sole_identifier(part: &str) -> Option<CitedAs> {
         return Some(CitedAs::Doi(f.id));
     }
     None
+}
+
+/// Words a page puts on a link to a source ("PubMed", "full text").
+fn is_link_label(part: &str) -> bool {
+    let words: Vec<&str> = part.split_whitespace().collect();
+    !words.is_empty()
+        && words.len() <= 3
+        && part.chars().all(|c| c.is_ascii_alphabetic() || c.is_whitespace())
+        && ["pubmed", "pmc", "full text", "link", "source", "study", "abstract", "pdf", "doi"]
+            .iter()
+            .any(|label| part.to_ascii_lowercase().contains(label))
+}
+
+/// One source in a list of sources (a 「参考:」 line, a table's source column), where
+/// whatever is listed is a source: a reference or identifier, or any entry with a year
+/// (Japanese references, "社内試験（2022年）") as written.
+pub fn listed_source(part: &str) -> Option<CitedAs> {
+    let part = part.trim().trim_end_matches(['.', ',', '、', '。']);
+    if let Some(cited) = reference(part) {
+        return Some(cited);
+    }
+    static ANY_YEAR: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"(?:^|[^0-9])(?:19|20)[0-9]{2}(?:[^0-9]|$)"));
+    (ANY_YEAR.is_match(part) && part.chars().count() >= 6).then(|| CitedAs::Text(part.to_owned()))
+}
+
+/// Splits a list of sources: `、` `;` `；` `／` and " / " separate entries.
+pub fn split_sources(list: &str) -> impl Iterator<Item = &str> {
+    list.split(['、', ';', '；', '／'])
+        .flat_map(|part| part.split(" / "))
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
 }
 
 /// PMIDs, PMCIDs, DOIs and their URLs anywhere in the sentence.
@@ -337,6 +373,8 @@ mod tests {
         assert_eq!(without(s, &found.cut), "Exosomes regenerate collagen.");
         let s = "神経・脳機能の改善(CNS Neurosci Ther. 2025)";
         assert_eq!(texts(&inline(s)), ["CNS Neurosci Ther. 2025"]);
+        let s = "歩行速度の改善が報告されています（NPJ Aging. 2022;8:5）。";
+        assert_eq!(texts(&inline(s)), ["NPJ Aging. 2022;8:5"]);
     }
 
     #[test]

@@ -30,10 +30,15 @@ static FURNITURE: LazyLock<RegexSet> = LazyLock::new(|| {
         // Booking and contact lines.
         r"ご予約|予約受付|予約制|予約はこちら|お問い合わせ|問い合わせ|お申し込み|カウンセリングのご|無料カウンセリング|LINEで|(?:^|\b)(?:book (?:now|an?|your)|schedule (?:a|your)|make an appointment|contact us|call (?:us|now|today)|request a consultation|get in touch)\b",
         // Legal and site boilerplate.
-        r"\b[0-9]+\s*%\s*off\b|discount|coupon|promo code|first order|クーポン|割引|ポイント還元|キャンペーン",
+        r"\b[0-9]+\s*%\s*off\b|discount|coupon|promo code|first order|free trial|money-back|subscribe (?:&|and) save|ships? (?:in|within|free)|delivery|returns? policy|customer (?:service|care)|クーポン|割引|ポイント還元|キャンペーン|お支払い|配送|発送|返品|解約|会員登録|営業日|定期コース",
         r"copyright|©|\(c\)\s*(?:19|20)[0-9]{2}|all rights reserved|privacy policy|cookie|terms of (?:use|service)|プライバシー|個人情報|利用規約|特定商取引|免責|運営会社|会社概要|サイトマップ",
         r"not been evaluated by the food and drug administration|not intended to diagnose|consult (?:your|a) (?:doctor|physician|healthcare)|results may vary|individual results vary",
         r"医薬品医療機器等法上の承認を得ていない|未承認医薬品|入手経路|国内の承認医薬品等の有無",
+        // Required notices and disclaimers: they qualify claims, they are not claims.
+        r"個人の感想|個人の結果|効果には個人差があります|効果を保証するものではありません|効果・効能を表すものではありません|消費者庁長官に届出|個別審査を受けたものではありません|疾病の診断、治療、予防を目的|食生活は、主食|医薬品ではありません|届出番号",
+        r"^(?:原材料名?|全成分|成分|内容量|栄養成分表示|ingredients|full ingredients|other ingredients|nutrition facts|supplement facts|serving size)\s*[:：]?",
+        // A bar of links ("Home | Hair | Skin | Basket").
+        r"^(?:[^|]{1,30}\|){3,}",
         // Navigation: breadcrumbs and "read more" links.
         r"^(?:home|ホーム|トップ)\s*[>›»/]|\s[>›»]\s.*\s[>›»]\s|(?:^|\b)(?:read more|learn more|see more|view all|back to top|next page|previous page)\b|詳しくはこちら|一覧へ|ページトップ|もっと見る",
     ])
@@ -47,6 +52,8 @@ static NOT_A_STATEMENT: LazyLock<RegexSet> = LazyLock::new(|| {
         r"[:：]\s*$",
         r"(?:以下|下記|次)の(?:通り|とおり|ような|特徴|点|方)",
         r"^(?:take|apply|use|mix|store|keep|shake|massage|dispense|consult|ask|visit|click|see|read|try|add|rinse|avoid|do not|don't)\b",
+        // Who may not be treated or use it: a notice, not a claim about the product.
+        r"の方(?:は|には).*(?:受けられません|できません|お断り|ご遠慮|控えて|お控え)|\b(?:not suitable for|should not (?:use|take)|do not use if|if you are pregnant|pregnant or nursing|keep out of reach)",
         // Who cannot be treated ("妊娠中の方"), not a statement about the product.
         r"方(?:[(（][^)）]*[)）])?[。.]?$",
     ])
@@ -71,13 +78,17 @@ static CLAIM_SIGNAL: LazyLock<Regex> = LazyLock::new(|| {
         r"安全|リスク|副作用|危険|刺激|アレルギ|免疫|発熱|腫れ|内出血|稀|",
         r"作用|分泌|発現|経路|シグナル|遺伝子|細胞|因子|タンパク|ペプチド|miRNA|mRNA|含ま|含有|豊富|配合|",
         r"報告|研究|試験|臨床|論文|エビデンス|示さ|確認|認め|証明|実証|期待|可能|考えられ|注目|実感|満足|容易|侵襲|",
+        r"引き締|毛穴|キメ|くすみ|透明感|うるお|潤い|もっちり|しっとり|しなやか|バリア|素肌|サポート|助け|支え|高め|高ま|整え|整う|治る|引き出|届く|腸|記憶|集中|",
+        // Testimonials: a customer's word for an effect.
+        r"なりました|楽に|気になら|気がします|違います|感じ|すっきり|スッキリ|軽く|変わりました|",
         r"基準|検査|クリア|準拠|認定|承認|厚生労働省|GMP|品質|純度|",
         r"[0-9０-９]+\s*(?:%|％|倍|件|人|名|回|ヶ月|か月|週間|日|nm|mg|個)|約[0-9０-９]|",
         r"治療|予防|症状|疾患|病|障害|炎症|老化|加齢|疲労|睡眠|代謝|血流|",
         // English.
         r"\b(?:improv|reduc|increas|boost|enhanc|restor|repair|heal|prevent|protect|support|promot|strengthen|stimulat|inhibit|suppress|relie|sooth|calm|firm|smooth|brighten|hydrat|moistur|plump|rejuvenat|regenerat|renew|revers|fight|combat|lower|rais|balanc|energi|detox|cure|treat|help)",
         r"|\b(?:safe|safety|risk|side effect|adverse|irritat|allerg|gentle|toxic|non-comedogenic|hypoallergenic|tested|clinically|dermatologist|proven|evidence|study|studies|trial|research|shown|showed|found|demonstrat|published|peer-reviewed|patients|participants|subjects|volunteers|users|results|effective|efficacy|benefit)",
-        r"|\b(?:collagen|elastin|wrinkle|fine line|skin|hair|cell|mitochondri|antioxidant|inflammation|immune|gut|microbio|metabolism|energy|sleep|aging|ageing|youth|radiant|glow|barrier|pore|acne|pigment|dark spot|contains|rich in|packed with|derived from|source of)",
+        r"|\b(?:collagen|elastin|wrinkle|fine line|skin|hair|cell|mitochondri|antioxidant|inflammation|immune|gut|microbio|metabolism|energy|sleep|aging|ageing|youth|radiant|glow|barrier|pore|acne|pigment|dark spot|contains|rich in|packed with|derived from|source of|target|thinning|oxidative|stress|follicle|nutrition|downtime|recovery|bloating|digest|stomach|focus|memory|mood|fatigue|slump|tired)",
+        r"|\b(?:my|i)\b.*\b(?:gone|better|feel|felt|noticed|settled|calmer|clearer|fewer|less|more|back to|changed|love)\b",
         r"|[0-9]+\s*(?:%|percent|times|fold|x\b|weeks?|days?|months?|mg|iu)",
     ))
     .expect("valid built-in pattern")
@@ -100,10 +111,26 @@ pub fn is_claim(sentence: &str) -> bool {
         _ => sentence,
     };
     long_enough
-        && CLAIM_SIGNAL.is_match(stated)
+        && (CLAIM_SIGNAL.is_match(stated) || is_full_statement(stated))
         && !INSTRUCTION.is_match(stated)
         && !NOT_A_STATEMENT.is_match(stated)
         && !FURNITURE.is_match(sentence)
+}
+
+/// A complete declarative sentence of some length: copy that states something, even in
+/// words no signal list has. Page furniture, advice and questions are ruled out apart.
+fn is_full_statement(sentence: &str) -> bool {
+    let japanese = sentence.chars().any(|c| c > '\u{2e80}');
+    // "Aqua, Ascorbic Acid, Glycerin, …": a list of names, not a statement.
+    let items = sentence.split([',', '、']).count();
+    if items >= 6 && sentence.chars().count() / items <= 25 {
+        return false;
+    }
+    if japanese {
+        sentence.chars().count() >= 12 && sentence.trim_end_matches(['」', '』']).ends_with(['。', '！'])
+    } else {
+        sentence.split_whitespace().count() >= 6 && sentence.trim_end_matches(['"', '”']).ends_with(['.', '!'])
+    }
 }
 
 /// Whether a sentence that cites a source is a claim: anything but furniture, advice, a

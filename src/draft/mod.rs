@@ -183,6 +183,11 @@ impl Drafter<'_> {
         }
         let mut group = Vec::new();
         match &block.kind {
+            // "PMID: 34567812" alone on a line reads like a title to the text reader.
+            BlockKind::Heading { .. } if is_only_citations(&block.text) => {
+                self.source_line(block, 0);
+                return;
+            }
             BlockKind::Heading { .. } => {
                 self.section = Some(block.text.clone());
                 self.last_group.clear();
@@ -193,6 +198,12 @@ impl Drafter<'_> {
             BlockKind::Paragraph => {
                 if let Some(found) = SOURCE_LINE.find(&block.text) {
                     self.source_line(block, found.end());
+                    return;
+                }
+                // A line that is only a citation ("PMID: 34567812" under a paragraph)
+                // gives the sources of what precedes it.
+                if is_only_citations(&block.text) {
+                    self.source_line(block, 0);
                     return;
                 }
                 for sentence in sentences::split(&block.text) {
@@ -231,18 +242,18 @@ impl Drafter<'_> {
     /// paragraph before it.
     fn source_line(&mut self, block: &Block, rest_at: usize) {
         let mut citations = Vec::new();
-        for part in block.text[rest_at..].split(['、', ';', '；', '/']) {
-            let part = part.trim();
-            if part.is_empty() {
-                continue;
-            }
+        for part in cite::split_sources(&block.text[rest_at..]) {
             let found = cite::inline(part);
             for label in found.markers.iter().flat_map(|(_, labels)| labels) {
                 if let Some(cited) = self.refs.get(label) {
                     push_unique(&mut citations, cited.clone());
                 }
             }
-            match cite::reference(part) {
+            // The whole entry as written when it reads as one (a full reference keeps
+            // its authors and title beside any DOI); else what was found inside it.
+            let whole = cite::reference(part)
+                .or_else(|| found.citations.is_empty().then(|| cite::listed_source(part)).flatten());
+            match whole {
                 Some(cited) => push_unique(&mut citations, cited),
                 None => found
                     .citations
@@ -277,6 +288,12 @@ impl Drafter<'_> {
     fn table_row(&mut self, block: &Block, table: usize, cells: &[Range<usize>]) -> Option<usize> {
         let shape = self.tables.get(&table).cloned().unwrap_or_default();
         let texts: Vec<&str> = cells.iter().map(|r| &block.text[r.clone()]).collect();
+        // A row of product details ("原材料名 | …", "Ingredients | …") states no claim.
+        if texts.first().is_some_and(|label| classify::is_furniture(label))
+            || shape.claim.and_then(|c| shape.headers.get(c)).is_some_and(|h| classify::is_furniture(h))
+        {
+            return None;
+        }
         let claim_column = shape.claim.filter(|c| *c < texts.len()).or_else(|| {
             // No header says which: the longest cell that reads as a claim.
             (0..texts.len())
@@ -286,8 +303,8 @@ impl Drafter<'_> {
         let mut citations = Vec::new();
         for &column in shape.sources.iter().filter(|c| **c < texts.len()) {
             let cell = cells[column].clone();
-            for part in texts[column].split([';', '；', '、', '\n']) {
-                if let Some(cited) = cite::reference(part) {
+            for part in cite::split_sources(texts[column]) {
+                if let Some(cited) = cite::listed_source(part) {
                     push_unique(&mut citations, cited);
                 }
             }
@@ -381,6 +398,13 @@ impl Drafter<'_> {
         });
         Some(self.claims.len() - 1)
     }
+}
+
+/// Whether a block's text is nothing but citations.
+fn is_only_citations(text: &str) -> bool {
+    let found = cite::inline(text);
+    let rest = cite::without(text, &found.cut);
+    !found.citations.is_empty() && rest.trim_matches(|c: char| !c.is_alphanumeric()).is_empty()
 }
 
 fn is_japanese_text(text: &str) -> bool {

@@ -85,8 +85,14 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
             ')' | '）' | ']' | '」' | '』' | '】' | '〕' | '］' => depth = (depth - 1).max(0),
             _ => {}
         }
-        let ends = depth == 0
-            && match c {
+        // A quotation that ends with its sentence ("「…良くなりました。」 院長 …").
+        let closes_quote = depth == 0
+            && matches!(c, '」' | '』' | '”')
+            && i > 0
+            && matches!(chars[i - 1].1, '。' | '！' | '？' | '!' | '?' | '.');
+        let ends = closes_quote
+            || depth == 0
+                && match c {
                 '。' | '！' | '？' => true,
                 '!' | '?' => next_starts_sentence(&chars, i + 1, true),
                 '.' => next_starts_sentence(&chars, i + 1, false) && !ends_abbreviation(text, at),
