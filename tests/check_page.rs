@@ -109,3 +109,43 @@ fn a_page_from_standard_input_and_a_page_without_claims() {
         .code(3)
         .stderr(predicates::str::contains("no claim found on the page"));
 }
+
+#[test]
+fn the_whole_page_is_linted_and_a_claims_wording_is_not_reported_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    // A clinic page: 「当院」 makes it one; it lacks the disclosures a clinic page needs.
+    let page = "当院のエクソソーム点滴\n\
+        当院の点滴は副作用がなく安全です。\n\
+        最新の再生医療をお届けします\n";
+    std::fs::write(dir.path().join("page.txt"), page).unwrap();
+    let report = json(
+        check(dir.path()).args(["check", "page.txt", "--offline", "--format", "json"]),
+        2,
+    );
+    let page_section = &report["page"];
+    assert_eq!(page_section["path"], "page.txt");
+    let findings = page_section["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|f| f["code"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("disclosure-"))),
+        "a clinic page's missing disclosures are reported: {findings:#?}"
+    );
+    // "副作用がなく" is in the drafted claim: reported on the claim, not again on the page.
+    let claim = &report["claims"][0];
+    assert!(claim["text"].as_str().unwrap().contains("副作用がなく"));
+    assert!(
+        claim["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["wording"].is_object())
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| !f["phrase"].as_str().unwrap_or("").contains("副作用")),
+        "{findings:#?}"
+    );
+    assert!(report["summary"]["page_findings"]["deny"].as_u64().unwrap() >= 1);
+}

@@ -13,6 +13,7 @@ use claimaudit::claims;
 use claimaudit::draft::{self, LanguageChoice};
 use claimaudit::exit::Exit;
 use claimaudit::lint::extract::SourceFormat;
+use claimaudit::lint::page::{LintOptions, lint_pages};
 use claimaudit::policy::dates;
 use claimaudit::pubmed::cache::Cache;
 use claimaudit::report::{Report, ReportFormat};
@@ -110,6 +111,19 @@ pub(super) fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
         network.offline = true;
     }
     let source = network.source(cache)?;
+    // The page's own lint runs under the same policy, so --allow and the like apply to it.
+    let page_lint = page.as_ref().map(|page| {
+        let options = LintOptions {
+            rules,
+            // The page's own words decide, as the draft's class was decided (and the
+            // report says which word did).
+            class: None,
+            jurisdictions: file.product.jurisdictions.clone(),
+            policy: policy.clone(),
+            generated_at: args.output.generated_at(),
+        };
+        lint_pages(std::slice::from_ref(page), &options)
+    });
     let options = AuditOptions {
         policy,
         offline: source.offline,
@@ -119,7 +133,10 @@ pub(super) fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
     };
 
     let progress = Bar::new("resolving citations", args.quiet);
-    let report = runtime()?.block_on(audit(&file, &source.cached, &options, &progress));
+    let mut report = runtime()?.block_on(audit(&file, &source.cached, &options, &progress));
+    if let Some(linted) = page_lint.and_then(|linted| linted.files.into_iter().next()) {
+        report = report.with_page(draft::outside_claims(linted, &file.claims));
+    }
     // Corrupt cache entries met on the way (refetched when online): always worth saying.
     for notice in source.cached.notices() {
         eprintln!("warning: {notice}");

@@ -30,10 +30,12 @@ fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).expect("valid built-in pattern")
 }
 
-/// `[1]`, `[1, 2]`, `[1-3]`, `[^1,3]`, `[^note]`.
+/// `[1]`, `[1, 2]`, `[1-3]`, `[^1,3]`, `[^note]`, and full-width `［3］`.
 static BRACKET_MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"\[\^?([0-9]{1,3}(?:\s*[,\-–]\s*[0-9]{1,3})*|\^[A-Za-z][\w-]{0,20})\]")
+    regex(r"[\[［]\^?([0-9]{1,3}(?:\s*[,，\-–]\s*[0-9]{1,3})*|\^[A-Za-z][\w-]{0,20})[\]］]")
 });
+/// "…without the grogginess.*": a DSHEA asterisk or dagger after the sentence.
+static TRAILING_DAGGER: LazyLock<Regex> = LazyLock::new(|| regex(r"[.!?。！]\s*([*＊†‡]+)\s*$"));
 /// `※1`, `*1`, `注1`.
 static NOTE_MARKER: LazyLock<Regex> = LazyLock::new(|| regex(r"(?:※|\*|注)([0-9]{1,2})"));
 /// `1)` or `(1)` right after a word, as Japanese copy marks references.
@@ -142,10 +144,22 @@ fn is_link_label(part: &str) -> bool {
     let words: Vec<&str> = part.split_whitespace().collect();
     !words.is_empty()
         && words.len() <= 3
-        && part.chars().all(|c| c.is_ascii_alphabetic() || c.is_whitespace())
-        && ["pubmed", "pmc", "full text", "link", "source", "study", "abstract", "pdf", "doi"]
-            .iter()
-            .any(|label| part.to_ascii_lowercase().contains(label))
+        && part
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c.is_whitespace())
+        && [
+            "pubmed",
+            "pmc",
+            "full text",
+            "link",
+            "source",
+            "study",
+            "abstract",
+            "pdf",
+            "doi",
+        ]
+        .iter()
+        .any(|label| part.to_ascii_lowercase().contains(label))
 }
 
 /// One source in a list of sources (a 「参考:」 line, a table's source column), where
@@ -232,6 +246,9 @@ fn find_markers(sentence: &str, found: &mut Inline) {
         if !overlaps(&found.cut, &range) {
             found.markers.push((range, labels(&m[1])));
         }
+    }
+    if let Some(m) = TRAILING_DAGGER.captures(sentence) {
+        found.cut.push(m.get(1).expect("group 1").range());
     }
     for m in NOTE_MARKER.captures_iter(sentence) {
         let range = m.get(0).expect("whole match").range();

@@ -24,7 +24,9 @@ static FURNITURE: LazyLock<RegexSet> = LazyLock::new(|| {
         r"(?:^|\b)(?:add to cart|buy now|shop now|order now|subscribe|sign up|checkout|in stock)\b|カートに入れる|ご購入はこちら|今すぐ購入|定期便|初回限定",
         // Addresses, phone numbers, e-mail.
         r"〒\s?[0-9]{3}|(?:^|[^0-9])[0-9]{2,4}-[0-9]{3,4}-[0-9]{4}(?:[^0-9]|$)|丁目|番地|\b(?:tel|phone|fax|e-?mail|address)\s*[:：]|電話番号|住所|アクセス[:：]|[\w.+-]+@[\w-]+\.[\w.]+",
-        r"\b(?:suite|street|avenue|blvd|road)\b.*[0-9]|[0-9]+\s+\w+\s+(?:street|st\.|avenue|ave\.|road|rd\.)",
+        r"\b(?:suite|street|avenue|blvd|road)\b.*[0-9]|[0-9]+\s+\w+\s+(?:street|st\.|avenue|ave\.|road|rd\.)|\b(?:unit|suite|p\.?o\.? box)\s+[0-9]",
+        // Postcodes: UK ("M1 0AB"), US ("CA 90210").
+        r"(?-i:\b[A-Z]{1,2}[0-9][A-Z0-9]?\s+[0-9][A-Z]{2}\b|\b[A-Z]{2}\s+[0-9]{5}(?:-[0-9]{4})?\b)",
         // Opening hours.
         r"[0-9]{1,2}[:：][0-9]{2}\s*[〜~\-–—]|営業時間|診療時間|受付時間|休診|定休日|(?:^|\b)(?:opening hours|open daily|hours:|mon(?:day)?\s*[-–]\s*(?:fri|sat|sun))",
         // Booking and contact lines.
@@ -51,7 +53,9 @@ static NOT_A_STATEMENT: LazyLock<RegexSet> = LazyLock::new(|| {
         r"^(?:q|ｑ)\s*[.:：．]",
         r"[:：]\s*$",
         r"(?:以下|下記|次)の(?:通り|とおり|ような|特徴|点|方)",
-        r"^(?:take|apply|use|mix|store|keep|shake|massage|dispense|consult|ask|visit|click|see|read|try|add|rinse|avoid|do not|don't)\b",
+        r"^(?:take|apply|use|mix|store|keep|shake|massage|dispense|consult|ask|visit|click|see|read|try|add|rinse|avoid|do not|don't|tap|pat|spread|dab|press|pump|leave|wash|cleanse|spray|swallow|dissolve|chew|follow|book|call|order)\b",
+        // Annotations ("※美白とは…") and hedges ("…というわけではありません"): they qualify.
+        r"^[※＊]\s*[^0-9０-９\s]|というわけではありません|とは限りません",
         // Who may not be treated or use it: a notice, not a claim about the product.
         r"の方(?:は|には).*(?:受けられません|できません|お断り|ご遠慮|控えて|お控え)|\b(?:not suitable for|should not (?:use|take)|do not use if|if you are pregnant|pregnant or nursing|keep out of reach)",
         // Who cannot be treated ("妊娠中の方"), not a statement about the product.
@@ -78,7 +82,7 @@ static CLAIM_SIGNAL: LazyLock<Regex> = LazyLock::new(|| {
         r"安全|リスク|副作用|危険|刺激|アレルギ|免疫|発熱|腫れ|内出血|稀|",
         r"作用|分泌|発現|経路|シグナル|遺伝子|細胞|因子|タンパク|ペプチド|miRNA|mRNA|含ま|含有|豊富|配合|",
         r"報告|研究|試験|臨床|論文|エビデンス|示さ|確認|認め|証明|実証|期待|可能|考えられ|注目|実感|満足|容易|侵襲|",
-        r"引き締|毛穴|キメ|くすみ|透明感|うるお|潤い|もっちり|しっとり|しなやか|バリア|素肌|サポート|助け|支え|高め|高ま|整え|整う|治る|引き出|届く|腸|記憶|集中|",
+        r"抑え|防ぐ|防ぎ|なめらか|目立たな|引き締|毛穴|キメ|くすみ|透明感|うるお|潤い|もっちり|しっとり|しなやか|バリア|素肌|サポート|助け|支え|高め|高ま|整え|整う|治る|引き出|届く|腸|記憶|集中|",
         // Testimonials: a customer's word for an effect.
         r"なりました|楽に|気になら|気がします|違います|感じ|すっきり|スッキリ|軽く|変わりました|",
         r"基準|検査|クリア|準拠|認定|承認|厚生労働省|GMP|品質|純度|",
@@ -88,7 +92,8 @@ static CLAIM_SIGNAL: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:improv|reduc|increas|boost|enhanc|restor|repair|heal|prevent|protect|support|promot|strengthen|stimulat|inhibit|suppress|relie|sooth|calm|firm|smooth|brighten|hydrat|moistur|plump|rejuvenat|regenerat|renew|revers|fight|combat|lower|rais|balanc|energi|detox|cure|treat|help)",
         r"|\b(?:safe|safety|risk|side effect|adverse|irritat|allerg|gentle|toxic|non-comedogenic|hypoallergenic|tested|clinically|dermatologist|proven|evidence|study|studies|trial|research|shown|showed|found|demonstrat|published|peer-reviewed|patients|participants|subjects|volunteers|users|results|effective|efficacy|benefit)",
         r"|\b(?:collagen|elastin|wrinkle|fine line|skin|hair|cell|mitochondri|antioxidant|inflammation|immune|gut|microbio|metabolism|energy|sleep|aging|ageing|youth|radiant|glow|barrier|pore|acne|pigment|dark spot|contains|rich in|packed with|derived from|source of|target|thinning|oxidative|stress|follicle|nutrition|downtime|recovery|bloating|digest|stomach|focus|memory|mood|fatigue|slump|tired)",
-        r"|\b(?:my|i)\b.*\b(?:gone|better|feel|felt|noticed|settled|calmer|clearer|fewer|less|more|back to|changed|love)\b",
+        r"|\b(?:my|i)\b.*\b(?:gone|better|feel|felt|noticed|settled|calmer|clearer|fewer|less|more|back to|changed|love|smaller|no longer|younger|brighter|softer|firmer|tighter)\b",
+        r"|\b(?:noticeabl|visibl|faster|refresh|asleep|wake|younger|brighter|softer|firmer)",
         r"|[0-9]+\s*(?:%|percent|times|fold|x\b|weeks?|days?|months?|mg|iu)",
     ))
     .expect("valid built-in pattern")
@@ -127,9 +132,13 @@ fn is_full_statement(sentence: &str) -> bool {
         return false;
     }
     if japanese {
-        sentence.chars().count() >= 12 && sentence.trim_end_matches(['」', '』']).ends_with(['。', '！'])
+        sentence.chars().count() >= 12
+            && sentence
+                .trim_end_matches(['」', '』'])
+                .ends_with(['。', '！'])
     } else {
-        sentence.split_whitespace().count() >= 6 && sentence.trim_end_matches(['"', '”']).ends_with(['.', '!'])
+        sentence.split_whitespace().count() >= 6
+            && sentence.trim_end_matches(['"', '”']).ends_with(['.', '!'])
     }
 }
 

@@ -251,8 +251,13 @@ impl Drafter<'_> {
             }
             // The whole entry as written when it reads as one (a full reference keeps
             // its authors and title beside any DOI); else what was found inside it.
-            let whole = cite::reference(part)
-                .or_else(|| found.citations.is_empty().then(|| cite::listed_source(part)).flatten());
+            let whole = cite::reference(part).or_else(|| {
+                found
+                    .citations
+                    .is_empty()
+                    .then(|| cite::listed_source(part))
+                    .flatten()
+            });
             match whole {
                 Some(cited) => push_unique(&mut citations, cited),
                 None => found
@@ -289,8 +294,13 @@ impl Drafter<'_> {
         let shape = self.tables.get(&table).cloned().unwrap_or_default();
         let texts: Vec<&str> = cells.iter().map(|r| &block.text[r.clone()]).collect();
         // A row of product details ("原材料名 | …", "Ingredients | …") states no claim.
-        if texts.first().is_some_and(|label| classify::is_furniture(label))
-            || shape.claim.and_then(|c| shape.headers.get(c)).is_some_and(|h| classify::is_furniture(h))
+        if texts
+            .first()
+            .is_some_and(|label| classify::is_furniture(label))
+            || shape
+                .claim
+                .and_then(|c| shape.headers.get(c))
+                .is_some_and(|h| classify::is_furniture(h))
         {
             return None;
         }
@@ -547,4 +557,49 @@ pub fn page_claims_file(
     }
     // Waivers and policy cannot come from a page; the product line is the page's top.
     Ok(file)
+}
+
+/// The page's wording findings that no drafted claim already carries: a phrase inside a
+/// claim's wording is reported on the claim (with its evidence), so the page section
+/// keeps what lies outside the claims, and every missing disclosure.
+pub fn outside_claims(
+    mut page: crate::report::PageSection,
+    claims: &[crate::claims::Claim],
+) -> crate::report::PageSection {
+    let key = |text: &str| {
+        wording_key(text)
+            .trim_end_matches(['.', '。', '!', '！'])
+            .to_owned()
+    };
+    let claim_keys: Vec<(usize, String)> = claims.iter().map(|c| (c.line, key(&c.text))).collect();
+    page.findings.retain(|finding| {
+        if finding.is_missing_disclosure() {
+            return true;
+        }
+        let phrase = key(&without_tags(&finding.phrase));
+        // A phrase inside a claim's wording, or a sentence read around a claim (the
+        // wording model's finding), is the claim's: it is reported there with its evidence.
+        !phrase.is_empty()
+            && !claim_keys.iter().any(|(line, claim)| {
+                line.abs_diff(finding.line) <= 20
+                    && !claim.is_empty()
+                    && (claim.contains(&phrase) || phrase.contains(claim.as_str()))
+            })
+    });
+    page
+}
+
+/// Text without HTML tags (a phrase "as written in the file" may carry markup).
+fn without_tags(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }

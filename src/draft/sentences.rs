@@ -93,11 +93,13 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
         let ends = closes_quote
             || depth == 0
                 && match c {
-                '。' | '！' | '？' => true,
-                '!' | '?' => next_starts_sentence(&chars, i + 1, true),
-                '.' => next_starts_sentence(&chars, i + 1, false) && !ends_abbreviation(text, at),
-                _ => false,
-            };
+                    '。' | '！' | '？' => true,
+                    '!' | '?' => next_starts_sentence(&chars, i + 1, true),
+                    '.' => {
+                        next_starts_sentence(&chars, i + 1, false) && !ends_abbreviation(text, at)
+                    }
+                    _ => false,
+                };
         if ends {
             // Runs of terminators ("!?", "。」"), then any reference marker.
             let mut end = i + 1;
@@ -167,11 +169,11 @@ fn ends_abbreviation(text: &str, at: usize) -> bool {
 /// A reference marker starts at `i`: `[1]`, `[^1]`, or a superscript digit.
 fn is_marker_start(chars: &[(usize, char)], i: usize) -> bool {
     match chars.get(i).map(|c| c.1) {
-        Some('[') => {
+        Some('[' | '［') => {
             let inner: String = chars[i + 1..]
                 .iter()
                 .map(|c| c.1)
-                .take_while(|c| *c != ']')
+                .take_while(|c| !matches!(c, ']' | '］'))
                 .collect();
             let inner = inner.trim_start_matches('^');
             !inner.is_empty()
@@ -196,8 +198,8 @@ fn skip_marker(text: &str, chars: &[(usize, char)], mut i: usize) -> usize {
         if !is_marker_start(chars, j) {
             return i;
         }
-        if chars[j].1 == '[' {
-            while j < chars.len() && chars[j].1 != ']' {
+        if matches!(chars[j].1, '[' | '［') {
+            while j < chars.len() && !matches!(chars[j].1, ']' | '］') {
                 j += 1;
             }
             i = (j + 1).min(chars.len());

@@ -237,6 +237,7 @@ fn is_title_case(line: &str) -> bool {
                 )
         })
         && line.chars().any(|c| c.is_ascii_alphabetic())
+        && !line.chars().any(|c| c > '\u{2e80}')
 }
 
 /// "【エクソソーム療法とは?】…" or "■ 概要 ■": a line that opens with a bracketed title.
