@@ -175,12 +175,34 @@ pub fn listed_source(part: &str) -> Option<CitedAs> {
     (ANY_YEAR.is_match(part) && part.chars().count() >= 6).then(|| CitedAs::Text(part.to_owned()))
 }
 
-/// Splits a list of sources: `、` `;` `；` `／` and " / " separate entries.
-pub fn split_sources(list: &str) -> impl Iterator<Item = &str> {
-    list.split(['、', ';', '；', '／'])
-        .flat_map(|part| part.split(" / "))
+/// Splits a list of sources: `、` `;` `；` `／` and " / " separate entries, outside
+/// brackets ("ミナモ化粧品調べ（2023年、n=82）" is one entry).
+pub fn split_sources(list: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    let mut chars = list.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '(' | '（' | '[' | '［' | '「' => depth += 1,
+            ')' | '）' | ']' | '］' | '」' => depth = (depth - 1).max(0),
+            '、' | ';' | '；' | '／' if depth == 0 => {
+                parts.push(&list[start..at]);
+                start = at + c.len_utf8();
+            }
+            '/' if depth == 0 && list[..at].ends_with(' ') && list[at + 1..].starts_with(' ') => {
+                parts.push(&list[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+        let _ = chars.peek();
+    }
+    parts.push(&list[start..]);
+    parts
+        .into_iter()
         .map(str::trim)
         .filter(|part| !part.is_empty())
+        .collect()
 }
 
 /// PMIDs, PMCIDs, DOIs and their URLs anywhere in the sentence.
@@ -253,7 +275,8 @@ fn find_markers(sentence: &str, found: &mut Inline) {
     for m in NOTE_MARKER.captures_iter(sentence) {
         let range = m.get(0).expect("whole match").range();
         if !overlaps(&found.cut, &range) && !overlaps_markers(found, &range) {
-            found.markers.push((range, labels(&m[1])));
+            // ※1 points to the ※1 note, not to reference 1 of a numbered list.
+            found.markers.push((range, vec![format!("※{}", &m[1])]));
         }
     }
     // Superscript runs: "¹²" is 12, "¹,²" is 1 and 2, "¹⁻³" is 1 to 3.
@@ -431,7 +454,7 @@ mod tests {
         );
         assert_eq!(labels_of("コラーゲンを増やします¹˒²。"), [vec!["1", "2"]]);
         assert_eq!(labels_of("肌のハリを改善します1)。"), [vec!["1"]]);
-        assert_eq!(labels_of("保湿力が向上※2"), [vec!["2"]]);
+        assert_eq!(labels_of("保湿力が向上※2"), [vec!["※2"]]);
         assert!(labels_of("(1) 肌のハリ").is_empty());
         assert!(labels_of("1日2回(朝晩)").is_empty());
     }

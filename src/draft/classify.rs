@@ -35,7 +35,7 @@ static FURNITURE: LazyLock<RegexSet> = LazyLock::new(|| {
         r"\b[0-9]+\s*%\s*off\b|discount|coupon|promo code|first order|free trial|money-back|subscribe (?:&|and) save|ships? (?:in|within|free)|delivery|returns? policy|customer (?:service|care)|クーポン|割引|ポイント還元|キャンペーン|お支払い|配送|発送|返品|解約|会員登録|営業日|定期コース",
         r"copyright|©|\(c\)\s*(?:19|20)[0-9]{2}|all rights reserved|privacy policy|cookie|terms of (?:use|service)|プライバシー|個人情報|利用規約|特定商取引|免責|運営会社|会社概要|サイトマップ",
         r"not been evaluated by the food and drug administration|not intended to diagnose|consult (?:your|a) (?:doctor|physician|healthcare)|results may vary|individual results vary",
-        r"医薬品医療機器等法上の承認を得ていない|未承認医薬品|入手経路|国内の承認医薬品等の有無",
+        r"医薬品医療機器等法上の承認を得ていない|未承認医薬品|入手経路|国内の承認医薬品等の有無|自由診療|保険適用外|保険診療",
         // Required notices and disclaimers: they qualify claims, they are not claims.
         r"個人の感想|個人の結果|効果には個人差があります|効果を保証するものではありません|効果・効能を表すものではありません|消費者庁長官に届出|個別審査を受けたものではありません|疾病の診断、治療、予防を目的|食生活は、主食|医薬品ではありません|届出番号",
         r"^(?:原材料名?|全成分|成分|内容量|栄養成分表示|ingredients|full ingredients|other ingredients|nutrition facts|supplement facts|serving size)\s*[:：]?",
@@ -53,15 +53,32 @@ static NOT_A_STATEMENT: LazyLock<RegexSet> = LazyLock::new(|| {
         r"^(?:q|ｑ)\s*[.:：．]",
         r"[:：]\s*$",
         r"(?:以下|下記|次)の(?:通り|とおり|ような|特徴|点|方)",
-        r"^(?:take|apply|use|mix|store|keep|shake|massage|dispense|consult|ask|visit|click|see|read|try|add|rinse|avoid|do not|don't|tap|pat|spread|dab|press|pump|leave|wash|cleanse|spray|swallow|dissolve|chew|follow|book|call|order)\b",
         // Annotations ("※美白とは…") and hedges ("…というわけではありません"): they qualify.
         r"^[※＊]\s*[^0-9０-９\s]|というわけではありません|とは限りません",
         // Who may not be treated or use it: a notice, not a claim about the product.
         r"の方(?:は|には).*(?:受けられません|できません|お断り|ご遠慮|控えて|お控え)|\b(?:not suitable for|should not (?:use|take)|do not use if|if you are pregnant|pregnant or nursing|keep out of reach)",
         // Who cannot be treated ("妊娠中の方"), not a statement about the product.
-        r"方(?:[(（][^)）]*[)）])?[。.]?$",
+        r"[のるたいつ]方(?:[(（][^)）]*[)）])?[。.]?$",
     ])
 });
+
+/// An imperative ("Apply 4-5 drops…", "Take two capsules…"): directions, unless the
+/// sentence goes on to state something ("Use for five years has not been linked…").
+static IMPERATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:take|apply|use|mix|store|keep|shake|massage|dispense|consult|ask|visit|click|see|read|try|add|rinse|avoid|do not|don't|tap|pat|spread|dab|press|pump|leave|wash|cleanse|spray|swallow|dissolve|chew|follow|book|call|order)\b")
+        .expect("valid built-in pattern")
+});
+static FINITE_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:is|are|was|were|has|have|had|does|did|can|will|shows?|showed|helps?)\b")
+        .expect("valid built-in pattern")
+});
+
+/// A run of names ("Aqua, Ascorbic Acid, Glycerin, …", 全成分): a list, not a statement.
+fn is_list_of_names(sentence: &str) -> bool {
+    let items = sentence.split([',', '、']).count();
+    let short = sentence.chars().count() / items <= 25;
+    short && (items >= 8 || (items >= 6 && !sentence.trim_end().ends_with(['。', '.'])))
+}
 
 /// Advice to the reader ("…医師に相談してください"): not a claim, unless a clause before
 /// it states one ("報告は極めて少ないものの、…相談してください").
@@ -82,7 +99,7 @@ static CLAIM_SIGNAL: LazyLock<Regex> = LazyLock::new(|| {
         r"安全|リスク|副作用|危険|刺激|アレルギ|免疫|発熱|腫れ|内出血|稀|",
         r"作用|分泌|発現|経路|シグナル|遺伝子|細胞|因子|タンパク|ペプチド|miRNA|mRNA|含ま|含有|豊富|配合|",
         r"報告|研究|試験|臨床|論文|エビデンス|示さ|確認|認め|証明|実証|期待|可能|考えられ|注目|実感|満足|容易|侵襲|",
-        r"抑え|防ぐ|防ぎ|なめらか|目立たな|引き締|毛穴|キメ|くすみ|透明感|うるお|潤い|もっちり|しっとり|しなやか|バリア|素肌|サポート|助け|支え|高め|高ま|整え|整う|治る|引き出|届く|腸|記憶|集中|",
+        r"敏感肌|肌に|肌を|肌が|処方|弱酸性|低刺激|抑え|防ぐ|防ぎ|なめらか|目立たな|引き締|毛穴|キメ|くすみ|透明感|うるお|潤い|もっちり|しっとり|しなやか|バリア|素肌|サポート|助け|支え|高め|高ま|整え|整う|治る|引き出|届く|腸|記憶|集中|",
         // Testimonials: a customer's word for an effect.
         r"なりました|楽に|気になら|気がします|違います|感じ|すっきり|スッキリ|軽く|変わりました|",
         r"基準|検査|クリア|準拠|認定|承認|厚生労働省|GMP|品質|純度|",
@@ -115,7 +132,10 @@ pub fn is_claim(sentence: &str) -> bool {
         Some(turn) if INSTRUCTION.is_match(sentence) => &sentence[..turn.start()],
         _ => sentence,
     };
+    let directions = IMPERATIVE.is_match(stated) && !FINITE_VERB.is_match(stated);
     long_enough
+        && !directions
+        && !is_list_of_names(stated)
         && (CLAIM_SIGNAL.is_match(stated) || is_full_statement(stated))
         && !INSTRUCTION.is_match(stated)
         && !NOT_A_STATEMENT.is_match(stated)
@@ -126,11 +146,7 @@ pub fn is_claim(sentence: &str) -> bool {
 /// words no signal list has. Page furniture, advice and questions are ruled out apart.
 fn is_full_statement(sentence: &str) -> bool {
     let japanese = sentence.chars().any(|c| c > '\u{2e80}');
-    // "Aqua, Ascorbic Acid, Glycerin, …": a list of names, not a statement.
-    let items = sentence.split([',', '、']).count();
-    if items >= 6 && sentence.chars().count() / items <= 25 {
-        return false;
-    }
+
     if japanese {
         sentence.chars().count() >= 12
             && sentence
@@ -147,6 +163,7 @@ fn is_full_statement(sentence: &str) -> bool {
 pub fn is_cited_claim(sentence: &str) -> bool {
     let sentence = sentence.trim();
     sentence.chars().count() >= 4
+        && !(IMPERATIVE.is_match(sentence) && !FINITE_VERB.is_match(sentence))
         && !FURNITURE.is_match(sentence)
         && !NOT_A_STATEMENT.is_match(sentence)
         && !INSTRUCTION.is_match(sentence)

@@ -364,12 +364,12 @@ impl Drafter<'_> {
             if resolved.is_empty() {
                 // A bracketed number or superscript with no reference list entry is
                 // still a marker; "1)" without a list may be wording.
-                if raw[marker.clone()]
-                    .starts_with(['[', '⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'])
-                {
+                if raw[marker.clone()].starts_with([
+                    '[', '［', '※', '⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹',
+                ]) {
                     cut.push(marker.clone());
                     self.notes.push(format!(
-                        "line {}: reference {} has no entry in the page's reference list",
+                        "line {}: marker {} points to no source in the page's references or notes",
                         block.line,
                         &raw[marker.clone()]
                     ));

@@ -71,9 +71,13 @@ impl References {
             // A line that starts with "[1] Author …" is an entry wherever it stands, as
             // long as it reads as a reference.
             let labelled = ENTRY_LABEL.captures(&block.text).and_then(|c| {
-                let label = (1..=4)
-                    .find_map(|g| c.get(g))
-                    .map(|m| m.as_str().to_owned())?;
+                // ※1 notes are labelled apart from numbered references.
+                let label = match c.get(4) {
+                    Some(note) => format!("※{}", note.as_str()),
+                    None => (1..=3)
+                        .find_map(|g| c.get(g))
+                        .map(|m| m.as_str().to_owned())?,
+                };
                 Some((label, block.text[c.get(0)?.end()..].to_owned()))
             });
             match (in_list.is_some(), labelled) {
@@ -91,7 +95,11 @@ impl References {
                     };
                     refs.add(index, label, &block.text);
                 }
-                (false, Some((label, rest))) if reads_as_reference(&rest) => {
+                // A ※ note with a year is a source wherever it stands ("※1 院内アンケート（2023年）").
+                (false, Some((label, rest)))
+                    if reads_as_reference(&rest)
+                        || (label.starts_with('※') && has_year_or_identifier(&rest)) =>
+                {
                     refs.add(index, label, &rest);
                 }
                 _ => {}
