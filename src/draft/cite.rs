@@ -185,6 +185,9 @@ pub fn split_sources(list: &str) -> Vec<&str> {
         match c {
             '(' | '（' | '[' | '［' | '「' => depth += 1,
             ')' | '）' | ']' | '］' | '」' => depth = (depth - 1).max(0),
+            // Vancouver's "2014;27(1):47-55" is one entry: a ';' separates only
+            // when a space follows.
+            ';' if depth == 0 && !list[at + 1..].starts_with(char::is_whitespace) => {}
             '、' | ';' | '；' | '／' if depth == 0 => {
                 parts.push(&list[start..at]);
                 start = at + c.len_utf8();

@@ -232,7 +232,13 @@ impl Drafter<'_> {
                 } else {
                     group.extend(self.table_row(block, *table, cells));
                 }
-                self.last_list = None;
+                // A 「参考:」 line under a table gives the sources of all its rows, as
+                // under a list: tables are kept apart from lists by their own key.
+                let key = usize::MAX - *table;
+                match &mut self.last_list {
+                    Some((open, items)) if *open == key => items.extend(group.iter().copied()),
+                    _ => self.last_list = Some((key, group.clone())),
+                }
             }
         }
         self.last_group = group;

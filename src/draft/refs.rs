@@ -105,7 +105,38 @@ impl References {
                 _ => {}
             }
         }
+        refs.add_reference_like_lists(blocks);
         refs
+    }
+
+    /// A numbered list whose every item reads as a reference (a footnote `<ol>` with no
+    /// heading over it) is a reference list too, numbered as it shows.
+    fn add_reference_like_lists(&mut self, blocks: &[Block]) {
+        let mut lists: HashMap<usize, Vec<(usize, Option<u32>)>> = HashMap::new();
+        for (index, block) in blocks.iter().enumerate() {
+            if let BlockKind::ListItem { list, number, .. } = block.kind
+                && !self.blocks.contains(&index)
+            {
+                lists.entry(list).or_default().push((index, number));
+            }
+        }
+        for items in lists.values() {
+            // One item is enough where the page already has footnotes (the rest of a
+            // footnote list whose other items no marker links to).
+            let all_references = (items.len() >= 2 || !self.by_label.is_empty())
+                && items.iter().all(|(index, number)| {
+                    number.is_some() && (reads_as_reference(&blocks[*index].text))
+                });
+            if !all_references {
+                continue;
+            }
+            for (index, number) in items {
+                let label = number.map_or_else(String::new, |n| n.to_string());
+                if !self.by_label.contains_key(&label) {
+                    self.add(*index, label, &blocks[*index].text);
+                }
+            }
+        }
     }
 
     fn add(&mut self, index: usize, label: String, text: &str) {

@@ -160,3 +160,86 @@ fn an_english_page_with_apa_references_and_urls() {
     // A figure about an effect is guessed as efficacy, the stricter kind.
     assert_eq!(claims[2].kind, ClaimKind::Efficacy);
 }
+
+#[test]
+fn an_html_page_with_nested_markup_a_source_table_and_footnotes() {
+    let html = r##"<!doctype html><html lang="ja"><head><title>ヒト幹細胞美容液 | 例示コスメ</title>
+<script>var x = "効果があります。";</script></head><body>
+<nav><ul><li><a href="/">ホーム</a></li><li><a href="/shop">ショップ</a></li></ul></nav>
+<main>
+<h1>ヒト幹細胞美容液</h1>
+<p>当社の<strong>美容液は<em>肌のハリ</em>を</strong>高めます<sup><a href="#fn1">1</a></sup>。</p>
+<table><thead><tr><th>期待される効果</th><th>出典</th></tr></thead>
+<tbody><tr><td>シワの改善</td><td><a href="https://pubmed.ncbi.nlm.nih.gov/31844417/">Kim, S., et al., 2019</a></td></tr></tbody></table>
+<ul><li>保湿力が<b>2倍</b>に向上<sup>2</sup></li><li>価格 5,500円（税込）</li></ul>
+<ol class="footnotes"><li id="fn1">Lee J, et al. J Cosmet Dermatol. 2020;19(2):100-8.</li>
+<li id="fn2">https://doi.org/10.1111/jocd.13000</li></ol>
+</main><footer><p>© 2026 例示コスメ</p></footer></body></html>"##;
+    let claims = drafted(html, SourceFormat::Html);
+    let got: Vec<(&str, Vec<String>, usize)> = claims
+        .iter()
+        .map(|c| {
+            (
+                c.text.as_str(),
+                c.citations.iter().map(ToString::to_string).collect(),
+                c.source_line,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "当社の美容液は肌のハリを高めます。",
+                vec!["Lee J, et al. J Cosmet Dermatol. 2020;19(2):100-8.".to_owned()],
+                6
+            ),
+            (
+                "シワの改善",
+                vec![
+                    "Kim, S., et al., 2019".to_owned(),
+                    "PMID: 31844417".to_owned()
+                ],
+                8
+            ),
+            (
+                "保湿力が2倍に向上",
+                vec!["10.1111/jocd.13000".to_owned()],
+                9
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_markdown_page_with_a_table_a_list_and_footnotes() {
+    let markdown = "# Collagen Boost Drink\n\n\
+- Supports skin elasticity in 8 weeks[^1]\n\
+- **Clinically** tested on 60 women\n\n\
+| Benefit | Evidence |\n|---|---|\n| Fewer wrinkles | [PubMed](https://pubmed.ncbi.nlm.nih.gov/30681787/) |\n\n\
+Sources: Proksch E, et al. Skin Pharmacol Physiol. 2014;27(1):47-55.\n\n\
+[^1]: de Miranda RB, et al. Int J Dermatol. 2021;60(12):1449-61.\n";
+    let claims = drafted(markdown, SourceFormat::Markdown);
+    let got: Vec<(&str, Vec<String>)> = claims
+        .iter()
+        .map(|c| {
+            (
+                c.text.as_str(),
+                c.citations.iter().map(ToString::to_string).collect(),
+            )
+        })
+        .collect();
+    let proksch = "Proksch E, et al. Skin Pharmacol Physiol. 2014;27(1):47-55".to_owned();
+    assert_eq!(
+        got,
+        [
+            (
+                "Supports skin elasticity in 8 weeks",
+                vec!["de Miranda RB, et al. Int J Dermatol. 2021;60(12):1449-61.".to_owned()]
+            ),
+            ("Clinically tested on 60 women", vec![]),
+            // A "Sources:" line under a table gives the sources of its rows.
+            ("Fewer wrinkles", vec!["PMID: 30681787".to_owned(), proksch]),
+        ]
+    );
+}
