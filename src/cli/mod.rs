@@ -133,7 +133,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Audit a claims file: resolve every citation, judge every claim, report.
+    /// Audit a claims file (or a page of copy): resolve every citation, judge every claim, report.
     ///
     /// A claim is supported only when a citation names the paper, the paper still stands,
     /// it is about the advertised product and the claim's topic, and its design (from
