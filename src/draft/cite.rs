@@ -180,8 +180,7 @@ pub fn listed_source(part: &str) -> Option<CitedAs> {
 pub fn split_sources(list: &str) -> Vec<&str> {
     let mut parts = Vec::new();
     let (mut depth, mut start) = (0i32, 0);
-    let mut chars = list.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
+    for (at, c) in list.char_indices() {
         match c {
             '(' | '（' | '[' | '［' | '「' => depth += 1,
             ')' | '）' | ']' | '］' | '」' => depth = (depth - 1).max(0),
@@ -198,7 +197,6 @@ pub fn split_sources(list: &str) -> Vec<&str> {
             }
             _ => {}
         }
-        let _ = chars.peek();
     }
     parts.push(&list[start..]);
     parts

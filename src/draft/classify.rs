@@ -73,6 +73,11 @@ static FINITE_VERB: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid built-in pattern")
 });
 
+/// Directions to the reader: an imperative that states nothing.
+fn gives_directions(sentence: &str) -> bool {
+    IMPERATIVE.is_match(sentence) && !FINITE_VERB.is_match(sentence)
+}
+
 /// A run of names ("Aqua, Ascorbic Acid, Glycerin, …", 全成分): a list, not a statement.
 fn is_list_of_names(sentence: &str) -> bool {
     let items = sentence.split([',', '、']).count();
@@ -132,7 +137,7 @@ pub fn is_claim(sentence: &str) -> bool {
         Some(turn) if INSTRUCTION.is_match(sentence) => &sentence[..turn.start()],
         _ => sentence,
     };
-    let directions = IMPERATIVE.is_match(stated) && !FINITE_VERB.is_match(stated);
+    let directions = gives_directions(stated);
     long_enough
         && !directions
         && !is_list_of_names(stated)
@@ -163,7 +168,7 @@ fn is_full_statement(sentence: &str) -> bool {
 pub fn is_cited_claim(sentence: &str) -> bool {
     let sentence = sentence.trim();
     sentence.chars().count() >= 4
-        && !(IMPERATIVE.is_match(sentence) && !FINITE_VERB.is_match(sentence))
+        && !gives_directions(sentence)
         && !FURNITURE.is_match(sentence)
         && !NOT_A_STATEMENT.is_match(sentence)
         && !INSTRUCTION.is_match(sentence)

@@ -111,7 +111,7 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
             {
                 end += 1;
             }
-            end = skip_marker(text, &chars, end);
+            end = skip_marker(&chars, end);
             let end_byte = chars.get(end).map_or(text.len(), |(b, _)| *b);
             push_trimmed(text, start..end_byte, &mut sentences);
             start = end_byte;
@@ -188,8 +188,7 @@ fn is_marker_start(chars: &[(usize, char)], i: usize) -> bool {
 }
 
 /// Skips markers (and the spaces before them) from `i`, returning the index after them.
-fn skip_marker(text: &str, chars: &[(usize, char)], mut i: usize) -> usize {
-    let _ = text;
+fn skip_marker(chars: &[(usize, char)], mut i: usize) -> usize {
     loop {
         let mut j = i;
         while j < chars.len() && chars[j].1 == ' ' {
