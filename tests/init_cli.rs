@@ -250,3 +250,36 @@ fn the_seed_page_drafts_a_file_check_reads_and_never_calls_supported() {
         );
     }
 }
+
+#[test]
+fn merging_the_seed_page_into_the_hand_made_file_keeps_every_reviewed_claim() {
+    let Some(fixtures) = common::eutils_fixtures() else {
+        return;
+    };
+    let seed = fixtures.join("../../seed/clinic-exosome-page.ja.txt");
+    let dir = tempfile::tempdir().unwrap();
+    let hand_made =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("claims.yaml")).unwrap();
+    write(dir.path(), "claims.yaml", &hand_made);
+    init(dir.path())
+        .args(["init", "--merge", "--from"])
+        .arg(&seed)
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("54 claims kept").and(predicate::str::contains("0 removed")),
+        );
+    let merged = std::fs::read_to_string(dir.path().join("claims.yaml")).unwrap();
+    // Every line of the reviewed file survives, in order, comments included.
+    let mut rest = merged.lines();
+    for line in hand_made.lines() {
+        assert!(rest.any(|m| m == line), "lost or moved: {line}");
+    }
+    let file = claims_of(dir.path(), "claims.yaml");
+    let reviewed = file
+        .claims
+        .iter()
+        .filter(|c| c.review != claimaudit::claims::Review::Pending)
+        .count();
+    assert_eq!(reviewed, 54);
+}

@@ -52,11 +52,11 @@ static NOT_A_STATEMENT: LazyLock<RegexSet> = LazyLock::new(|| {
         r"[?？]\s*$",
         r"^(?:q|ｑ)\s*[.:：．]",
         r"[:：]\s*$",
-        r"(?:以下|下記|次)の(?:通り|とおり|ような|特徴|点|方)",
+        r"(?:以下|下記|次)の(?:通り|とおり|ような|特徴|点|方)|(?:以下|下記|次)に該当",
         // Annotations ("※美白とは…") and hedges ("…というわけではありません"): they qualify.
         r"^[※＊]\s*[^0-9０-９\s]|というわけではありません|とは限りません",
         // Who may not be treated or use it: a notice, not a claim about the product.
-        r"の方(?:は|には).*(?:受けられません|できません|お断り|ご遠慮|控えて|お控え)|\b(?:not suitable for|should not (?:use|take)|do not use if|if you are pregnant|pregnant or nursing|keep out of reach)",
+        r"方(?:は|には).*(?:受けられません|できません|お断り|ご遠慮|控えて|お控え)|\b(?:not suitable for|should not (?:use|take)|do not use if|if you are pregnant|pregnant or nursing|keep out of reach)",
         // Who cannot be treated ("妊娠中の方"), not a statement about the product.
         r"[のるたいつ]方(?:[(（][^)）]*[)）])?[。.]?$",
     ])
@@ -250,6 +250,7 @@ mod tests {
             "歯髄幹細胞は、骨髄由来間葉系幹細胞と比較して以下の特徴があります:",
             "妊娠中の方",
             "現在治療中の疾患がある方",
+            "以下に該当する方は、症状や体調により医師の判断で治療をお断りする場合があります。",
             "効果の発現には個人差がありますが、一般的な目安は以下の通りです:",
             "Take two capsules daily with water.",
             "この点については事前に医師と相談することを推奨します。",
