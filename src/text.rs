@@ -8,6 +8,19 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+/// Collapses runs of whitespace to one space and trims the ends, as a reader sees text
+/// (PubMed titles broken over lines, copy out of markup).
+pub fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// NFKC: full-width digits and letters become ASCII, compatibility forms are unified.
 /// Used on identifiers and citations at intake, before anything reads them.
 pub fn nfkc(text: &str) -> String {

@@ -19,7 +19,7 @@ use claimaudit::pubmed::cache::Cache;
 use claimaudit::report::{Report, ReportFormat};
 
 use super::gate::{GateArgs, OutputArgs};
-use super::init::language;
+use super::init::{draft_page, language};
 use super::lint::{markup, read_page};
 use super::network::NetworkArgs;
 use super::progress::Bar;
@@ -78,14 +78,7 @@ pub(super) fn run(cache: &Cache, args: &CheckArgs) -> Result<Exit> {
     };
     let file = match &page {
         Some(page) => {
-            let drafted = draft::draft(&page.source, page.format, args.lang);
-            if drafted.claims.is_empty() {
-                return Err(invalid(format!(
-                    "{}: no claim found on the page (read as {}); if it is marked up, say how with --as",
-                    page.path,
-                    page.format.as_str()
-                )));
-            }
+            let drafted = draft_page(page, args.lang)?;
             draft::page_claims_file(&drafted, &page.path, &page.source, rules).map_err(|problems| {
                 anyhow::anyhow!("the claims drafted from {} are invalid (a bug in claimaudit; please report it):\n{problems}", page.path)
             })?

@@ -15,6 +15,7 @@ use claimaudit::draft::merge::{Merged, merge};
 use claimaudit::draft::{self, Draft, LanguageChoice, write};
 use claimaudit::exit::Exit;
 use claimaudit::lint::extract::SourceFormat;
+use claimaudit::lint::page::Page;
 use claimaudit::text::count;
 
 use super::lint::{markup, read_page};
@@ -66,14 +67,7 @@ pub(super) fn language() -> impl clap::builder::TypedValueParser<Value = Languag
 
 pub(super) fn run(args: &InitArgs) -> Result<Exit> {
     let page = read_page(&args.from, args.markup)?.map_err(invalid)?;
-    let drafted = draft::draft(&page.source, page.format, args.lang);
-    if drafted.claims.is_empty() {
-        return Err(invalid(format!(
-            "{}: no claim found on the page (read as {}); if it is marked up, say how with --as",
-            page.path,
-            page.format.as_str()
-        )));
-    }
+    let drafted = draft_page(&page, args.lang)?;
     let text = write::claims_file(&drafted, &page.path);
     // The draft must read back as a valid claims file; anything else is our bug.
     if let Err(problems) = claims::parse(&args.output, &text) {
@@ -117,6 +111,20 @@ pub(super) fn run(args: &InitArgs) -> Result<Exit> {
     write_atomically(&args.output, &text)?;
     summary(&drafted, &page.path, &args.output.display().to_string());
     Ok(Exit::Clean)
+}
+
+/// Drafts a page's claims, or says (exit 3) that it has none: `init` and `check PAGE`
+/// refuse such a page alike.
+pub(super) fn draft_page(page: &Page, lang: LanguageChoice) -> Result<Draft> {
+    let drafted = draft::draft(&page.source, page.format, lang);
+    if drafted.claims.is_empty() {
+        return Err(invalid(format!(
+            "{}: no claim found on the page (read as {}); if it is marked up, say how with --as",
+            page.path,
+            page.format.as_str()
+        )));
+    }
+    Ok(drafted)
 }
 
 /// What was drafted, on stderr.

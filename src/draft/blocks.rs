@@ -93,13 +93,4 @@ pub fn table_row_text(cells: &[String]) -> (String, Vec<Range<usize>>) {
 }
 
 /// Collapses runs of whitespace to one space and trims, as a visitor reads text.
-pub fn collapse_whitespace(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
+pub use crate::text::collapse_whitespace;

@@ -10,6 +10,7 @@ use strum::VariantArray;
 use super::{Draft, DraftedClaim};
 use crate::citation::CitedAs;
 use crate::lint::{Jurisdiction, ProductClass};
+use crate::text::collapse_whitespace;
 
 /// The claims file for `draft`, drafted from the page named `page`.
 pub fn claims_file(draft: &Draft, page: &str) -> String {
@@ -40,7 +41,7 @@ pub fn claims_file(draft: &Draft, page: &str) -> String {
         if claim.section.as_deref() != section {
             section = claim.section.as_deref();
             if let Some(heading) = section {
-                let _ = writeln!(out, "\n  # {}", one_line(heading));
+                let _ = writeln!(out, "\n  # {}", collapse_whitespace(heading));
             }
         }
         out.push_str(&claim_item(claim, "  "));
@@ -50,7 +51,11 @@ pub fn claims_file(draft: &Draft, page: &str) -> String {
 
 fn product(out: &mut String, draft: &Draft) {
     let product = &draft.product.product;
-    let _ = writeln!(out, "# Product: {}.", one_line(&draft.product.how));
+    let _ = writeln!(
+        out,
+        "# Product: {}.",
+        collapse_whitespace(&draft.product.how)
+    );
     out.push_str("product:\n");
     let _ = writeln!(out, "  name: {}", scalar(&product.name));
     if product.terms.is_empty() {
@@ -135,10 +140,6 @@ fn flow_list(items: &[String]) -> String {
         })
         .collect();
     format!("[{}]", items.join(", "))
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A YAML scalar: plain when it reads back as the same string, else double-quoted.

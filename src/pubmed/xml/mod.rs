@@ -474,14 +474,7 @@ fn collapse_whitespace(text: String) -> String {
     if clean {
         return text;
     }
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
+    crate::text::collapse_whitespace(&text)
 }
 
 /// The first four-digit year in a date text such as "2020 Nov-Dec" or "1998-1999".
